@@ -1,0 +1,287 @@
+"""`chinam` command line: ingest, docs, show, delete, ask, eval, serve, bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from corpus.settings import Settings
+
+log = logging.getLogger("chinam")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings(**overrides)
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from corpus.ingest import expand_paths, ingest_path
+    from retrieval.runtime import open_store
+
+    settings = _settings(args)
+    store = open_store(settings)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"✗ {p}: không tìm thấy tệp hoặc thư mục.", file=sys.stderr)
+    files = list(expand_paths(p for p in args.paths if Path(p).exists()))
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "failed": len(missing)}
+    bar = tqdm(files, unit="tệp", disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr)
+    for path in bar:
+        bar.set_postfix_str(path.name[:40])
+        outcome = ingest_path(
+            store, path, max_bytes=settings.max_upload_bytes, max_chars=settings.max_text_chars
+        )
+        counts[outcome.status] += 1
+        if outcome.status == "failed":
+            tqdm.write(f"✗ {path}: {outcome.message}", file=sys.stderr)
+        elif not args.quiet:
+            tqdm.write(f"{'✓' if outcome.status != 'unchanged' else '='} {path.name}: "
+                       f"{outcome.message} [{outcome.number_key or '—'}] {outcome.title[:70]}")
+    print(
+        f"Tổng kết: {counts['added']} thêm mới, {counts['updated']} cập nhật, "
+        f"{counts['unchanged']} không đổi, {counts['failed']} lỗi "
+        f"({store.count_documents()} văn bản trong kho)."
+    )
+    if args.index and counts["added"] + counts["updated"]:
+        from retrieval.runtime import build_retriever
+
+        build_retriever(settings, store).refresh()
+    return 1 if counts["failed"] else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from corpus.store import DocumentFilter
+    from retrieval.runtime import open_store
+
+    store = open_store(_settings(args))
+    docs, total = store.list_documents(
+        DocumentFilter(doc_type=args.type, text=args.search), limit=args.limit
+    )
+    if args.json:
+        _print_json([_doc_dict(d) for d in docs])
+        return 0
+    print(f"{'ID':>4}  {'Loại':<12} {'Số/ký hiệu':<22} {'Ngày':<11} {'Cơ quan ban hành':<34} Trích yếu")
+    for d in docs:
+        issuer = d.issuer or "—"
+        if d.parent_issuer:
+            issuer = f"{issuer} ({d.parent_issuer})"
+        print(
+            f"{d.id:>4}  {d.doc_type[:12]:<12} {(d.number or '—')[:22]:<22} "
+            f"{(d.date_text or '—')[:11]:<11} {issuer[:34]:<34} {(d.subject or d.title)[:70]}"
+        )
+    print(f"({len(docs)}/{total} văn bản)")
+    return 0
+
+
+def _doc_dict(d: Any) -> dict[str, Any]:
+    return {
+        k: getattr(d, k)
+        for k in (
+            "id", "doc_type", "number", "number_key", "title", "subject", "issuer",
+            "parent_issuer", "place", "date_text", "year", "signer", "signer_title",
+            "recipients", "status", "version", "source_name",
+        )
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from retrieval.runtime import open_store
+
+    store = open_store(_settings(args))
+    docs = []
+    if args.target.isdigit():
+        doc = store.get_document(int(args.target))
+        docs = [doc] if doc else []
+    if not docs:
+        docs = store.find_documents(args.target)
+    if not docs:
+        print(f"Không tìm thấy văn bản '{args.target}'.", file=sys.stderr)
+        return 1
+    for doc in docs:
+        assert doc.id is not None
+        refs = store.references_of(doc.id)
+        cited = store.cited_by([doc.id])
+        if args.json:
+            _print_json(
+                {
+                    **_doc_dict(doc),
+                    "references": [{"key": r.key, "raw": r.raw, "relation": r.relation,
+                                    "target_id": r.target_id} for r in refs],
+                    "cited_by": sorted({r.document_id for r in cited}),
+                }
+            )
+            continue
+        for key, value in _doc_dict(doc).items():
+            if value not in (None, "", []):
+                print(f"{key:>14}: {value}")
+        for r in refs:
+            target = f" → #{r.target_id}" if r.target_id else ""
+            print(f"{'tham chiếu':>14}: [{r.relation}] {r.key}{target} — {r.raw[:90]}")
+        for r in cited:
+            print(f"{'được dẫn bởi':>14}: #{r.document_id}")
+        print(f"{'số đoạn':>14}: {len(store.passages_of(doc.id))}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from retrieval.runtime import open_store
+
+    store = open_store(_settings(args))
+    if not store.delete_document(args.id, actor="cli"):
+        print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+        return 1
+    print(f"Đã xóa văn bản #{args.id}.")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from retrieval.answer import Answerer, answer_to_dict, answer_to_text
+    from retrieval.runtime import build_retriever, open_store
+
+    settings = _settings(args)
+    store = open_store(settings)
+    retriever = build_retriever(settings, store)
+    retriever.refresh()
+    answer = Answerer(store, retriever).answer(args.question, channel="cli")
+    if args.json:
+        _print_json(answer_to_dict(answer))
+    else:
+        print(answer_to_text(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from corpus.jsonl import ingest_jsonl
+    from retrieval.evaluate import evaluate, read_queries
+    from retrieval.runtime import build_retriever, open_store
+
+    settings = _settings(args)
+    if not args.data_dir:
+        settings = Settings(data_dir=Path("data") / "eval")
+    store = open_store(settings)
+    stats = ingest_jsonl(store, Path(args.corpus))
+    print(f"Corpus: {stats.documents} documents ({stats.added} newly stored, "
+          f"{store.count_passages()} passages)", file=sys.stderr)
+    retriever = build_retriever(settings, store, load_model=not args.lexical)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    retriever.refresh(progress=progress)
+    if bar is not None:
+        bar.close()
+    queries = read_queries(Path(args.queries))
+    with tqdm(total=len(queries), unit="q", desc="questions", file=sys.stderr,
+              disable=not sys.stderr.isatty()) as qbar:
+        report = evaluate(retriever, queries, strip=args.strip_diacritics, progress=qbar.update)
+    if not args.json:
+        print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'nDCG@10':>8}")
+        rows = [("all", {**report, "n": report["n_queries"]})] + list(report["by_source"].items())
+        for name, m in rows:
+            print(f"{name:<28} {m['n']:>5} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} "
+                  f"{m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")
+        print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; mode {report['mode']}")
+    _print_json(report)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from admin.main import serve
+
+    return serve(_settings(args), host=args.host, port=args.port)
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.main import run
+
+    return run(_settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chinam", description="Chỉ Nam: hỏi đáp văn bản chỉ đạo")
+    parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định CHINAM_DATA_DIR hoặc ./data)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="nạp tệp hoặc thư mục văn bản")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--no-index", dest="index", action="store_false",
+                   help="không cập nhật chỉ mục tìm kiếm ngay")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="danh sách văn bản")
+    p.add_argument("--type")
+    p.add_argument("--search")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("show", help="xem một văn bản theo ID hoặc số hiệu")
+    p.add_argument("target")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("delete", help="xóa một văn bản")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("ask", help="đặt câu hỏi")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="đánh giá truy hồi trên bộ câu hỏi có nhãn")
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--queries", required=True)
+    p.add_argument("--data-dir", dest="data_dir")
+    p.add_argument("--strip-diacritics", action="store_true")
+    p.add_argument("--lexical", action="store_true", help="chỉ BM25, không dùng mô hình")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="chạy trang quản trị / admin API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("bot", help="chạy bot Telegram")
+    p.set_defaults(func=cmd_bot)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

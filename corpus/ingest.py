@@ -1,0 +1,302 @@
+"""Ingestion: file bytes -> text -> parsed document, passages, references -> one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy.exc import IntegrityError
+
+from corpus.chunking import chunk_text
+from corpus.docnumbers import NEWS_TYPE, DocNumber, parse_number
+from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.hashing import content_hash, sha256_text
+from corpus.models import Document, Passage, Reference
+from corpus.parsing import ParsedDocument, parse_document
+from corpus.references import extract_references
+from corpus.store import CorpusStore
+from corpus.text import clean_text, fold, strip_diacritics
+
+Status = Literal["added", "updated", "unchanged", "failed"]
+EDITABLE_FIELDS = (
+    "doc_type", "number", "title", "subject", "issuer", "parent_issuer", "place",
+    "issue_date", "date_text", "year", "signer", "signer_title", "recipients", "status",
+    "visibility",
+)
+
+
+@dataclass
+class IngestOutcome:
+    source: str
+    status: Status
+    document_id: int | None = None
+    message: str = ""
+    title: str = ""
+    number_key: str | None = None
+    passages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def document_label(doc: Document) -> str:
+    """One line naming a document: "Công văn 5208/BGDĐT-GDPT của Bộ GDĐT: hướng dẫn …"."""
+    if doc.doc_type == NEWS_TYPE or not (doc.number or doc.subject):
+        return doc.title or doc.doc_type
+    head = doc.doc_type
+    if doc.number:
+        head += f" {doc.number}" if doc.number.startswith("/") else f" số {doc.number}"
+    if doc.issuer:
+        head += f" của {doc.issuer}"
+    if doc.subject:
+        head += f": {doc.subject}"
+    return head
+
+
+def passage_context(doc: Document, heading_trail: str) -> str:
+    label = document_label(doc)
+    return f"{label} — {heading_trail}" if heading_trail else label
+
+
+def _apply_number(doc: Document, number: DocNumber | None) -> None:
+    doc.number = number.printed if number else None
+    doc.number_key = number.key if number else None
+    doc.match_key = number.match_key if number else None
+    doc.identity = number.identity if number else None
+
+
+def build_document(
+    text: str,
+    *,
+    source_name: str,
+    overrides: dict[str, Any] | None = None,
+    uploaded_by: str | None = None,
+) -> tuple[Document, list[Passage], list[Reference], ParsedDocument]:
+    parsed = parse_document(text, source_name=source_name)
+    number = parsed.number
+    overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
+    if "number" in overrides:
+        number = parse_number(str(overrides.pop("number"))) or number
+    year = parsed.year
+    if number is not None and number.year is None:
+        number = number.with_year(year)
+    doc = Document(
+        doc_type=parsed.doc_type,
+        title=parsed.title,
+        subject=parsed.subject,
+        issuer=parsed.issuer,
+        parent_issuer=parsed.parent_issuer,
+        place=parsed.place,
+        issue_date=parsed.issue_date,
+        date_text=parsed.date_text,
+        year=year,
+        signer=parsed.signer,
+        signer_title=parsed.signer_title,
+        recipients=list(parsed.recipients),
+        raw={**parsed.raw, "cc": list(parsed.cc)},
+        source_name=source_name,
+        sha256=sha256_text(text),
+        text=text,
+        uploaded_by=uploaded_by,
+    )
+    for key, value in overrides.items():
+        if key in EDITABLE_FIELDS:
+            setattr(doc, key, value)
+    if number is not None and overrides.get("doc_type"):
+        from corpus.docnumbers import type_code_for_name
+
+        number = number.with_type(type_code_for_name(str(overrides["doc_type"])))
+    _apply_number(doc, number)
+    passages = []
+    for i, chunk in enumerate(chunk_text(text, start=parsed.body_start)):
+        trail = " > ".join(chunk.headings)
+        context = passage_context(doc, trail)
+        passages.append(
+            Passage(
+                document_id=0,
+                ordinal=i,
+                section=chunk.section,
+                heading=trail,
+                context=context,
+                text=chunk.text,
+                start=chunk.start,
+                end=chunk.end,
+                content_hash=content_hash(context, chunk.text),
+            )
+        )
+    references = [
+        Reference(
+            document_id=0,
+            relation=ref.relation,
+            key=ref.number.key,
+            match_key=ref.number.match_key,
+            raw=ref.raw,
+            ref_type=ref.ref_type,
+            ref_number=ref.number.printed,
+            ref_date=ref.date_text,
+            ref_issuer=ref.issuer,
+        )
+        for ref in extract_references(text, self_number=number)
+    ]
+    return doc, passages, references, parsed
+
+
+def ingest_bytes(
+    store: CorpusStore,
+    data: bytes,
+    filename: str,
+    *,
+    uploaded_by: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_chars: int = 3_000_000,
+) -> IngestOutcome:
+    """Ingest one file's bytes. Never raises for bad input: the outcome says what went wrong."""
+    name = Path(filename).name or "unnamed"
+    try:
+        extracted = extract_text(data, name, max_bytes=max_bytes, max_chars=max_chars)
+    except ExtractionError as exc:
+        return IngestOutcome(name, "failed", message=str(exc))
+    return ingest_text(
+        store, extracted.text, source_name=name, uploaded_by=uploaded_by, overrides=overrides
+    )
+
+
+def ingest_text(
+    store: CorpusStore,
+    text: str,
+    *,
+    source_name: str,
+    uploaded_by: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> IngestOutcome:
+    text = clean_text(text)
+    if not text.strip():
+        return IngestOutcome(source_name, "failed", message="Tệp không có nội dung văn bản.")
+    existing = store.find_by_sha(sha256_text(text))
+    if existing is not None:
+        return _outcome(source_name, "unchanged", existing, "Đã có trong kho, không thay đổi.")
+    doc, passages, refs, _ = build_document(
+        text, source_name=source_name, overrides=overrides, uploaded_by=uploaded_by
+    )
+    if not passages:
+        return IngestOutcome(source_name, "failed", message="Không tách được đoạn văn nào.")
+    previous = _previous_version(store, doc)
+    try:
+        saved = store.save_document(
+            doc,
+            passages,
+            refs,
+            replaces=previous.id if previous else None,
+            actor=uploaded_by,
+        )
+    except IntegrityError:
+        # Another process stored the same content meanwhile.
+        again = store.find_by_sha(doc.sha256)
+        if again is None:
+            raise
+        return _outcome(source_name, "unchanged", again, "Đã có trong kho, không thay đổi.")
+    status: Status = "updated" if previous else "added"
+    message = f"Phiên bản mới (v{saved.version})." if previous else "Đã thêm."
+    return _outcome(source_name, status, saved, message, len(passages))
+
+
+def _previous_version(store: CorpusStore, doc: Document) -> Document | None:
+    """The stored document this one is a new version of, if any.
+
+    Same số/ký hiệu and either the same file name or a similar subject: a decree and its
+    appendix share a number but are different documents.
+    """
+    if not doc.identity:
+        return store.find_by_source(doc.source_name)
+    for candidate in store.find_by_identity(doc.identity):
+        if candidate.source_name == doc.source_name or _similar(candidate, doc):
+            return candidate
+    return None
+
+
+def _similar(a: Document, b: Document) -> bool:
+    wa = set(strip_diacritics(fold(a.subject or a.title)).split())
+    wb = set(strip_diacritics(fold(b.subject or b.title)).split())
+    if not wa or not wb:
+        return True
+    return len(wa & wb) / len(wa | wb) >= 0.6
+
+
+def _outcome(
+    source: str, status: Status, doc: Document, message: str, passages: int = 0
+) -> IngestOutcome:
+    return IngestOutcome(
+        source,
+        status,
+        document_id=doc.id,
+        message=message,
+        title=doc.title,
+        number_key=doc.number_key,
+        passages=passages,
+    )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and supported files inside folders named (recursively, sorted)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not child.name.upper().startswith("README")
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
+                    yield child
+        else:
+            yield path
+
+
+def ingest_paths(
+    store: CorpusStore,
+    paths: Iterable[str | Path],
+    *,
+    uploaded_by: str | None = None,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_chars: int = 3_000_000,
+    on_done: Callable[[IngestOutcome], None] | None = None,
+) -> list[IngestOutcome]:
+    outcomes = []
+    for path in expand_paths(paths):
+        outcome = ingest_path(
+            store, path, uploaded_by=uploaded_by, max_bytes=max_bytes, max_chars=max_chars
+        )
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    return outcomes
+
+
+def ingest_path(
+    store: CorpusStore,
+    path: Path,
+    *,
+    uploaded_by: str | None = None,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_chars: int = 3_000_000,
+) -> IngestOutcome:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return IngestOutcome(
+                path.name,
+                "failed",
+                message=f"Tệp quá lớn ({size / 1_048_576:.1f} MB, tối đa "
+                f"{max_bytes / 1_048_576:.0f} MB).",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return IngestOutcome(path.name, "failed", message=f"Không đọc được tệp: {exc.strerror}.")
+    return ingest_bytes(
+        store, data, path.name, uploaded_by=uploaded_by, max_bytes=max_bytes, max_chars=max_chars
+    )

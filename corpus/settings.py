@@ -1,0 +1,63 @@
+"""The one settings class. Entry points build it and pass it (or parts of it) down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CHINAM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
+    )
+
+    embedding_model: str | None = Field(
+        default=DEFAULT_MODEL,
+        description="Hub name or local directory of a sentence-transformers model; "
+        "empty for lexical-only retrieval",
+    )
+    embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino"] = "torch"
+    embedding_batch_size: int = 32
+    query_prefix: str = "query"
+    passage_prefix: str = "passage"
+
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_text_chars: int = 3_000_000
+
+    refresh_seconds: float = 5.0
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_port: int = 8443
+    telegram_webhook_secret: SecretStr | None = None
+    allowed_ids: list[int] = Field(default_factory=list)
+    bot_admin_ids: list[int] = Field(default_factory=list)
+    rate_limit_per_minute: int = 12
+
+    admin_token: SecretStr | None = None
+    admin_readonly_token: SecretStr | None = None
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'chinam.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

@@ -1,0 +1,127 @@
+"""Text normalisation shared by every layer.
+
+Two levels:
+- :func:`clean_text` repairs extracted text (NFC, line endings, stray spaces, hyphenated and
+  hard-wrapped lines from PDF/DOCX) and is what gets stored and quoted.
+- :func:`fold` is for matching only: lower case, one tone-mark placement, NFC. Its
+  :func:`strip_diacritics` twin also drops tone and vowel marks and maps đ to d.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+
+# Old-style ("hòa", "thỏa", "khỏe", "thúy") is used as the one placement for the open
+# clusters oa, oe, uy; with a final consonant both styles agree ("hoàn").
+_CLUSTERS = ("oa", "oe", "uy")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _retone_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = next((ch for ch in decomposed if ch in _TONES), None)
+    if tone is None:
+        return word
+    bare = decomposed.replace(tone, "")
+    base = unicodedata.normalize("NFC", bare)
+    low = base.lower()
+    for cluster in _CLUSTERS:
+        if not low.endswith(cluster) or len(low) < 2:
+            continue
+        start = len(low) - 2
+        if cluster == "uy" and start > 0 and low[start - 1] == "q":
+            return word
+        if start > 0 and low[start - 1] in _VOWELS:
+            return word
+        target = base[start]
+        retoned = base[:start] + unicodedata.normalize("NFC", target + tone) + base[start + 1 :]
+        return unicodedata.normalize("NFC", retoned)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def _retone_cached(word: str) -> str:
+    return _retone_word(word)
+
+
+def normalize_tones(text: str) -> str:
+    """One tone-mark placement: "hoà" -> "hòa", "thoả" -> "thỏa", "thuý" -> "thúy"."""
+    text = unicodedata.normalize("NFC", text)
+    return _WORD.sub(lambda m: _retone_cached(m.group(0)), text)
+
+
+def fold(text: str) -> str:
+    """Matching form: NFC, one tone placement, lower case."""
+    return normalize_tones(text).lower()
+
+
+_STRIP_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+@lru_cache(maxsize=200_000)
+def _strip_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.translate(_STRIP_TABLE))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop every Vietnamese diacritic ("Nghị quyết" -> "Nghi quyet", "Đ" -> "D")."""
+    return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
+
+
+def has_diacritics(text: str) -> bool:
+    return strip_diacritics(text) != unicodedata.normalize("NFC", text)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad]")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+# A line that starts a new unit: numbering, bullets, headings, or letters in upper case.
+_NEW_UNIT = re.compile(
+    r"^(?:[-+•*–]\s|[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ][).]\s|"
+    r"(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s|Căn cứ|Kính gửi|Nơi nhận|Số:|V/v|[A-ZĐ\"“(])"
+)
+_SENTENCE_END = re.compile(r"[.:;!?…\"”)]$")
+
+
+def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
+    """NFC, unified line endings and spaces, no zero-width characters, no trailing spaces.
+
+    With ``rejoin_wrapped`` (text from PDF), lines hard-wrapped inside a sentence are joined:
+    a line that does not end a sentence, followed by one that does not start a new unit.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    if rejoin_wrapped:
+        text = _rejoin("\n".join(lines))
+    else:
+        text = "\n".join(lines)
+    text = _MANY_BLANKS.sub("\n\n", text)
+    return text.strip() + "\n" if text.strip() else ""
+
+
+def _rejoin(text: str) -> str:
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if (
+            out
+            and out[-1]
+            and line
+            and not _SENTENCE_END.search(out[-1])
+            and not _NEW_UNIT.match(line)
+        ):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)

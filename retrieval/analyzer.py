@@ -1,0 +1,127 @@
+"""Tokens for lexical search: folded syllables, their diacritic-free twins, bigrams,
+expanded abbreviations and document-number keys.
+
+Documents are indexed with both spellings of every syllable (accented and bare), so a
+question typed with or without diacritics meets the same passages; accented tokens add
+precision when the question has them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from corpus.docnumbers import find_numbers, numbers_in_question
+from corpus.text import fold, has_diacritics, strip_diacritics
+
+_WORD = re.compile(r"\w+")
+# Bump when tokenisation changes in a way the fields below do not show.
+ANALYZER_VERSION = 1
+NUMBER_TOKEN_PREFIX = "#"
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, str], frozenset[str]]:
+    table: dict[str, str] = {}
+    upper_only: set[str] = set()
+    text = resources.files("retrieval").joinpath("data/abbreviations.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        abbr, expansion, *flags = line.split("\t")
+        table[_abbr_key(abbr)] = fold(expansion.strip())
+        if "upper" in flags:
+            upper_only.add(_abbr_key(abbr))
+    return table, frozenset(upper_only)
+
+
+def abbreviations() -> dict[str, str]:
+    """Abbreviation (diacritic-free, lower case) -> expansion (folded)."""
+    return _table()[0]
+
+
+def _abbr_key(token: str) -> str:
+    return strip_diacritics(token).lower().replace("&", "").replace("-", "").replace(".", "")
+
+
+_ABBR_CANDIDATE = re.compile(r"(?<![\w&.-])[A-Za-zĐđ]{2,}(?:[&.-][A-Za-zĐđ]{2,})?(?![\w&-])")
+
+
+def _syllables(text: str) -> list[str]:
+    out = []
+    for tok in _WORD.findall(text):
+        if tok.isdigit():
+            tok = tok.lstrip("0") or "0"
+        out.append(tok)
+    return out
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turns text into BM25 tokens. One instance is shared by indexing and querying."""
+
+    bigrams: bool = True
+    twins: bool = True
+    accented: bool = True
+    expand_abbreviations: bool = True
+
+    def _expansions(self, raw: str, *, query: bool) -> list[str]:
+        if not self.expand_abbreviations:
+            return []
+        table, upper_only = _table()
+        out: list[str] = []
+        for m in _ABBR_CANDIDATE.finditer(raw):
+            word = m.group(0)
+            key = _abbr_key(word)
+            if not word.isupper() and (not query or key in upper_only):
+                continue
+            exp = table.get(key)
+            if exp:
+                out.append(exp)
+        return out
+
+    def _stream(self, text: str) -> list[str]:
+        folded = fold(text)
+        syl = _syllables(folded)
+        toks: list[str] = []
+        if self.accented:
+            toks += syl
+            if self.bigrams:
+                toks += [f"{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
+        if self.twins:
+            bare = [strip_diacritics(s) for s in syl]
+            toks += ["~" + s for s in bare]
+            if self.bigrams:
+                pairs = zip(bare, bare[1:], strict=False)
+                toks += [f"~{a}_{b}" for a, b in pairs]
+        return toks
+
+    def signature(self) -> str:
+        """Identifies the token stream; indexes built under another signature are rebuilt."""
+        table = resources.files("retrieval").joinpath("data/abbreviations.tsv").read_bytes()
+        digest = hashlib.sha256(table).hexdigest()[:12]
+        return f"{self!r}|v{ANALYZER_VERSION}|{digest}"
+
+    def document_tokens(self, text: str) -> list[str]:
+        toks = self._stream(text)
+        for exp in self._expansions(text, query=False):
+            toks += self._stream(exp)
+        toks += [NUMBER_TOKEN_PREFIX + n.match_key for _, n in find_numbers(text) if n.match_key]
+        return toks
+
+    def query_tokens(self, question: str) -> list[str]:
+        """Tokens of a question; a question without any diacritics uses the bare twins only."""
+        accented = has_diacritics(question)
+        toks = self._stream(question)
+        if self.twins and self.accented and not accented:
+            toks = [t for t in toks if t.startswith("~")]
+        for exp in self._expansions(question, query=True):
+            exp_toks = self._stream(exp)
+            if self.twins and self.accented and not accented:
+                exp_toks = [t for t in exp_toks if t.startswith("~")]
+            toks += exp_toks
+        toks += [NUMBER_TOKEN_PREFIX + n.match_key for n in numbers_in_question(question) if n.match_key]
+        return toks

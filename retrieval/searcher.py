@@ -1,0 +1,305 @@
+"""Hybrid search: BM25 + dense vectors + document-number matches, fused by weighted RRF.
+
+The indexes are derived from the database. :meth:`Retriever.refresh` brings them up to the
+corpus revision incrementally: new or changed passages are tokenised and embedded (embeddings
+come from the database cache when the same text under the same model was embedded before),
+removed ones dropped. Index files under ``index_dir`` make restarts cheap and are verified
+against the database on every refresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus.docnumbers import numbers_in_question
+from corpus.hashing import embed_text
+from corpus.models import DocumentStatus
+from corpus.store import CorpusStore, PassageRecord
+from retrieval.analyzer import Analyzer
+from retrieval.dense import DenseIndex
+from retrieval.encoder import Encoder
+from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 256
+
+
+@dataclass(frozen=True)
+class SearchWeights:
+    lexical: float = 1.0
+    dense: float = 1.0
+    numbers: float = 1.5
+    candidates: int = 100
+    rrf_k: int = 60
+    superseded_penalty: float = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage_id: int
+    document_id: int
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    number_match: bool = False
+
+
+@dataclass
+class _State:
+    records: list[PassageRecord] = field(default_factory=list)
+    row_of: dict[int, int] = field(default_factory=dict)
+    lexical: LexicalIndex = field(default_factory=LexicalIndex)
+    dense: DenseIndex | None = None
+    dense_hashes: dict[int, str] = field(default_factory=dict)
+    doc_status: dict[int, str] = field(default_factory=dict)
+    doc_match: dict[int, str | None] = field(default_factory=dict)
+    revision: int = -1
+
+
+class Retriever:
+    """Search over the store's passages. Thread-safe: searches run while a refresh builds."""
+
+    def __init__(
+        self,
+        store: CorpusStore,
+        *,
+        encoder: Encoder | None = None,
+        index_dir: Path | None = None,
+        analyzer: Analyzer | None = None,
+        weights: SearchWeights | None = None,
+    ) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.index_dir = index_dir
+        self.analyzer = analyzer or Analyzer()
+        self.weights = weights or SearchWeights()
+        self._state = _State()
+        self._tokens: dict[str, list[str]] = {}
+        self._refresh_lock = threading.Lock()
+        self._loaded_from_disk = False
+        self._disk_lexical: tuple[str, LexicalIndex] | None = None
+
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.encoder is not None else "lexical"
+
+    @property
+    def revision(self) -> int:
+        return self._state.revision
+
+    def __len__(self) -> int:
+        return len(self._state.records)
+
+    # -- building ----------------------------------------------------------------------------
+    def refresh(
+        self, *, force: bool = False, progress: Callable[[int, int], None] | None = None
+    ) -> bool:
+        """Bring the indexes to the store's revision; True when anything changed."""
+        with self._refresh_lock:
+            revision = self.store.revision()
+            if revision == self._state.revision and not force:
+                return False
+            started = time.perf_counter()
+            if not self._loaded_from_disk:
+                self._load_from_disk()
+            records = self.store.passages_for_index()
+            state = _State(records=records, revision=revision)
+            state.row_of = {r.id: i for i, r in enumerate(records)}
+            digest = _digest(records)
+            if self._disk_lexical is not None and self._disk_lexical[0] == digest:
+                state.lexical = self._disk_lexical[1]
+            else:
+                self._build_lexical(state)
+            self._disk_lexical = None
+            if self.encoder is not None:
+                self._update_dense(state, progress)
+            docs = self.store.documents_by_ids({r.document_id for r in records})
+            state.doc_status = {i: d.status for i, d in docs.items()}
+            state.doc_match = {i: d.match_key for i, d in docs.items()}
+            self._state = state
+            self._save_to_disk()
+            log.info(
+                "Indexes at revision %d: %d passages, mode %s (%.1fs)",
+                revision, len(records), self.mode, time.perf_counter() - started,
+            )
+            return True
+
+    def _build_lexical(self, state: _State) -> None:
+        live: dict[str, list[str]] = {}
+        docs = []
+        for r in state.records:
+            toks = self._tokens.get(r.content_hash)
+            if toks is None:
+                toks = self.analyzer.document_tokens(embed_text(r.context, r.text))
+            live[r.content_hash] = toks
+            docs.append(toks)
+        self._tokens = live
+        state.lexical.build(docs)
+
+    def _update_dense(
+        self, state: _State, progress: Callable[[int, int], None] | None
+    ) -> None:
+        assert self.encoder is not None
+        old = self._state
+        dense = old.dense if old.dense is not None else DenseIndex(self.encoder.dim)
+        hashes = dict(old.dense_hashes)
+        wanted = {r.id: r.content_hash for r in state.records}
+        stale = [pid for pid, h in hashes.items() if wanted.get(pid) != h]
+        dense.remove(np.asarray(stale, dtype=np.int64))
+        for pid in stale:
+            hashes.pop(pid, None)
+        todo = [r for r in state.records if r.id not in hashes]
+        model = self.encoder.model_id
+        cached = self.store.embeddings(model, [r.content_hash for r in todo])
+        missing = [r for r in todo if r.content_hash not in cached]
+        if missing:
+            log.info("Embedding %d new passages (%d cached)", len(missing), len(todo) - len(missing))
+        done = 0
+        for i in range(0, len(missing), EMBED_BATCH):
+            part = missing[i : i + EMBED_BATCH]
+            vecs = self.encoder.encode_passages([embed_text(r.context, r.text) for r in part])
+            fresh = {r.content_hash: v.astype(np.float32).tobytes() for r, v in zip(part, vecs, strict=True)}
+            self.store.put_embeddings(model, fresh)
+            cached.update(fresh)
+            done += len(part)
+            if progress:
+                progress(done, len(missing))
+        if todo:
+            ids = np.asarray([r.id for r in todo], dtype=np.int64)
+            vecs = np.stack([np.frombuffer(cached[r.content_hash], dtype=np.float32) for r in todo])
+            dense.add(ids, vecs)
+            hashes.update({r.id: r.content_hash for r in todo})
+        state.dense = dense
+        state.dense_hashes = hashes
+
+    # -- persistence -------------------------------------------------------------------------
+    def _manifest_path(self) -> Path | None:
+        return self.index_dir / "manifest.json" if self.index_dir else None
+
+    def _load_from_disk(self) -> None:
+        self._loaded_from_disk = True
+        manifest_path = self._manifest_path()
+        if manifest_path is None or not manifest_path.exists():
+            return
+        assert self.index_dir is not None
+        try:
+            manifest = json.loads(manifest_path.read_text())
+            if manifest.get("analyzer") == self.analyzer.signature() and manifest.get("passages"):
+                lexical = LexicalIndex.load(self.index_dir / "bm25", manifest["passages"])
+                self._disk_lexical = (manifest["digest"], lexical)
+            if self.encoder is not None and manifest.get("model") == self.encoder.model_id:
+                dense = DenseIndex.load(self.index_dir / "dense.faiss", self.encoder.dim)
+                hashes = {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
+                if set(dense.ids().tolist()) == set(hashes):
+                    self._state.dense, self._state.dense_hashes = dense, hashes
+                else:
+                    log.warning("Dense index on disk disagrees with its manifest: rebuilding.")
+            elif self.encoder is not None:
+                log.info("Index was built with model %s: rebuilding.", manifest.get("model"))
+        except Exception as exc:  # a damaged cache is rebuilt from the database
+            log.warning("Index files unreadable (%s): rebuilding from the database.", exc)
+            self._disk_lexical = None
+            self._state = _State()
+
+    def _save_to_disk(self) -> None:
+        if self.index_dir is None:
+            return
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        state = self._state
+        manifest = {
+            "revision": state.revision,
+            "analyzer": self.analyzer.signature(),
+            "model": self.encoder.model_id if self.encoder else None,
+            "passages": len(state.records),
+            "digest": _digest(state.records),
+            "dense_hashes": {str(k): v for k, v in state.dense_hashes.items()},
+        }
+        state.lexical.save(self.index_dir / "bm25")
+        if state.dense is not None:
+            state.dense.save(self.index_dir / "dense.faiss")
+        tmp = self.index_dir / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest))
+        tmp.replace(self.index_dir / "manifest.json")
+
+    # -- searching ---------------------------------------------------------------------------
+    def search(self, question: str, *, k: int = 10) -> list[Hit]:
+        """The ``k`` best passages for ``question``, best first."""
+        state = self._state
+        if not state.records or not question.strip():
+            return []
+        w = self.weights
+        n = w.candidates
+        lex_rows, lex_scores = state.lexical.top(self.analyzer.query_tokens(question), n)
+        lex_ids = [state.records[i].id for i in lex_rows]
+        rankings: list[list[int]] = [lex_ids]
+        weights = [w.lexical]
+        dense_ids: list[int] = []
+        dense_scores: np.ndarray = np.zeros(0, dtype=np.float32)
+        if self.encoder is not None and state.dense is not None and len(state.dense):
+            qvec = self.encoder.encode_queries([question])[0]
+            ids, dense_scores = state.dense.search(qvec, n)
+            dense_ids = [int(i) for i in ids if int(i) in state.row_of]
+            rankings.append(dense_ids)
+            weights.append(w.dense)
+        number_docs = self._number_documents(question, state)
+        if number_docs:
+            pool = dict.fromkeys(lex_ids + dense_ids)
+            rankings.append([pid for pid in pool if state.records[state.row_of[pid]].document_id in number_docs])
+            weights.append(w.numbers)
+        fused = reciprocal_rank_fusion(rankings, weights, k=w.rrf_k)
+        if w.superseded_penalty != 1.0:
+            for pid in fused:
+                doc_id = state.records[state.row_of[pid]].document_id
+                if state.doc_status.get(doc_id, DocumentStatus.IN_FORCE) != DocumentStatus.IN_FORCE:
+                    fused[pid] *= w.superseded_penalty
+        lex_rank = {pid: i + 1 for i, pid in enumerate(lex_ids)}
+        lex_score = {pid: float(s) for pid, s in zip(lex_ids, lex_scores, strict=True)}
+        dense_rank = {pid: i + 1 for i, pid in enumerate(dense_ids)}
+        dense_score = {int(pid): float(s) for pid, s in zip(dense_ids, dense_scores, strict=False)}
+        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [
+            Hit(
+                passage_id=pid,
+                document_id=state.records[state.row_of[pid]].document_id,
+                score=score,
+                lexical_rank=lex_rank.get(pid),
+                dense_rank=dense_rank.get(pid),
+                dense_score=dense_score.get(pid),
+                lexical_score=lex_score.get(pid),
+                number_match=state.records[state.row_of[pid]].document_id in number_docs,
+            )
+            for pid, score in best
+        ]
+
+    def _number_documents(self, question: str, state: _State) -> set[int]:
+        keys = {n.match_key for n in numbers_in_question(question) if n.match_key}
+        if not keys:
+            return set()
+        named = {doc for doc, key in state.doc_match.items() if key in keys}
+        citing = {r.document_id for r in self.store.cited_by(named, keys)}
+        return named | citing
+
+    def record(self, passage_id: int) -> PassageRecord | None:
+        state = self._state
+        row = state.row_of.get(passage_id)
+        return state.records[row] if row is not None else None
+
+
+def _digest(records: list[PassageRecord]) -> str:
+    h = hashlib.sha256()
+    for r in records:
+        h.update(f"{r.id}:{r.content_hash};".encode())
+    return h.hexdigest()
