@@ -1,0 +1,97 @@
+"""Retriever logic with the hashing encoder (quality is measured with the real model elsewhere)."""
+
+from pathlib import Path
+
+import numpy as np
+
+from corpus.ingest import ingest_text
+from corpus.store import CorpusStore
+from retrieval.encoder import HashEncoder
+from retrieval.searcher import Retriever
+
+
+class CountingEncoder(HashEncoder):
+    def __init__(self) -> None:
+        super().__init__(dim=32)
+        self.passages_encoded = 0
+
+    def encode_passages(self, texts, *, show_progress=False):  # type: ignore[no-untyped-def]
+        self.passages_encoded += len(texts)
+        return super().encode_passages(texts)
+
+
+def _doc_of(retriever: Retriever, store: CorpusStore, question: str) -> str:
+    hits = retriever.search(question, k=3)
+    assert hits, question
+    doc = store.get_document(hits[0].document_id)
+    assert doc is not None
+    return doc.source_name
+
+
+def test_number_and_diacritic_free_questions_reach_the_seed(seeded_store: CorpusStore) -> None:
+    retriever = Retriever(seeded_store, encoder=HashEncoder())
+    retriever.refresh()
+    assert retriever.mode == "hybrid"
+    for q in ("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?",
+              "cac don vi phai lam gi theo nq 02", "NQ 02-NQ/TW triển khai thế nào"):
+        assert _doc_of(retriever, seeded_store, q).startswith("seed-000"), q
+
+
+def test_lexical_only_without_encoder(seeded_store: CorpusStore) -> None:
+    retriever = Retriever(seeded_store, encoder=None)
+    retriever.refresh()
+    assert retriever.mode == "lexical"
+    assert _doc_of(retriever, seeded_store, "cv 5208 nhiệm vụ giáo dục phổ thông").startswith("cong-van-5208")
+
+
+def test_refresh_is_incremental_and_never_reembeds(seeded_store: CorpusStore, tmp_path: Path) -> None:
+    enc = CountingEncoder()
+    retriever = Retriever(seeded_store, encoder=enc, index_dir=tmp_path / "index")
+    assert retriever.refresh()
+    first = enc.passages_encoded
+    assert first == seeded_store.count_passages()
+    assert not retriever.refresh()  # same revision: nothing to do
+    out = ingest_text(seeded_store, "Thông báo số 12/TB-SGDĐT\nV/v lịch nghỉ Tết\n\nCác trường cho học sinh nghỉ Tết từ ngày 20/01.", source_name="tb.txt")
+    assert retriever.refresh()
+    assert enc.passages_encoded == first + len(seeded_store.passages_of(out.document_id or 0))
+    hits = retriever.search("lịch nghỉ Tết của học sinh", k=20)
+    assert any(h.document_id == out.document_id and h.lexical_rank == 1 for h in hits)
+    seeded_store.delete_document(out.document_id or 0)
+    retriever.refresh()
+    assert all(h.document_id != out.document_id for h in retriever.search("lịch nghỉ Tết", k=20))
+
+    # A new process reuses the persisted indexes and the embedding cache: nothing re-embedded.
+    enc2 = CountingEncoder()
+    again = Retriever(seeded_store, encoder=enc2, index_dir=tmp_path / "index")
+    again.refresh()
+    assert enc2.passages_encoded == 0 and len(again) == len(retriever)
+
+
+def test_model_change_rebuilds_dense_index(seeded_store: CorpusStore, tmp_path: Path) -> None:
+    Retriever(seeded_store, encoder=HashEncoder(32), index_dir=tmp_path / "i").refresh()
+    other = CountingEncoder.__new__(CountingEncoder)
+    HashEncoder.__init__(other, dim=48)
+    other.passages_encoded = 0
+    r = Retriever(seeded_store, encoder=other, index_dir=tmp_path / "i")
+    r.refresh()
+    assert other.passages_encoded == seeded_store.count_passages()
+    q = other.encode_queries(["công đoàn"])[0]
+    assert q.shape == (48,) and np.isclose(np.linalg.norm(q), 1.0)
+
+
+def test_damaged_index_files_are_rebuilt(seeded_store: CorpusStore, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    Retriever(seeded_store, encoder=HashEncoder(), index_dir=index).refresh()
+    (index / "dense.faiss").write_bytes(b"garbage")
+    r = Retriever(seeded_store, encoder=HashEncoder(), index_dir=index)
+    r.refresh()
+    assert len(r) == seeded_store.count_passages() and r.search("công đoàn", k=1)
+
+
+def test_superseded_documents_rank_below(seeded_store: CorpusStore) -> None:
+    retriever = Retriever(seeded_store, encoder=None)
+    retriever.refresh()
+    top = retriever.search("nhiệm vụ giáo dục phổ thông năm học 2026-2027", k=1)[0]
+    seeded_store.supersede(top.document_id, None)
+    retriever.refresh()
+    assert retriever.search("nhiệm vụ giáo dục phổ thông năm học 2026-2027", k=1)[0].document_id != top.document_id
