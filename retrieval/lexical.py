@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ class LexicalIndex:
     def build(self, docs: Sequence[Sequence[str]]) -> None:
         import bm25s
         from bm25s.tokenization import Tokenized
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
         vocab: dict[str, int] = {"": 0}
         ids = [[vocab.setdefault(tok, len(vocab)) for tok in doc] or [0] for doc in docs]
