@@ -74,7 +74,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([_doc_dict(d) for d in docs])
         return 0
-    print(f"{'ID':>4}  {'Loại':<12} {'Số/ký hiệu':<22} {'Ngày':<11} {'Cơ quan ban hành':<34} Trích yếu")
+    header = f"{'ID':>4}  {'Loại':<12} {'Số/ký hiệu':<22} {'Ngày':<11} {'Cơ quan ban hành':<34}"
+    print(f"{header} Trích yếu")
     for d in docs:
         issuer = d.issuer or "—"
         if d.parent_issuer:
@@ -196,12 +197,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
               disable=not sys.stderr.isatty()) as qbar:
         report = evaluate(retriever, queries, strip=args.strip_diacritics, progress=qbar.update)
     if not args.json:
-        print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'nDCG@10':>8}")
-        rows = [("all", {**report, "n": report["n_queries"]})] + list(report["by_source"].items())
+        print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} "
+              f"{'nDCG@10':>8}")
+        rows = [("all", {**report, "n": report["n_queries"]}), *report["by_source"].items()]
         for name, m in rows:
             print(f"{name:<28} {m['n']:>5} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} "
                   f"{m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")
-        print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; mode {report['mode']}")
+        print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; "
+              f"mode {report['mode']}")
     _print_json(report)
     return 0
 

@@ -51,7 +51,7 @@ def _unit_passages(row: dict[str, Any], start: int, ordinal: int) -> list[Passag
         spans = [(text, start, start + len(text), section)]
     else:
         spans = [
-            (c.text, start + c.start, start + c.end, " > ".join(x for x in (section, c.section) if x))
+            (c.text, start + c.start, start + c.end, " > ".join(filter(None, (section, c.section))))
             for c in chunk_text(text)
         ]
     return [

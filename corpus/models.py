@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -14,11 +14,17 @@ def utcnow() -> datetime:
 
 
 class DocumentStatus:
+    """Values of Document.status and their Vietnamese labels."""
+
     IN_FORCE = "in_force"
     SUPERSEDED = "superseded"
     WITHDRAWN = "withdrawn"
     ALL = (IN_FORCE, SUPERSEDED, WITHDRAWN)
-    LABELS = {IN_FORCE: "còn hiệu lực", SUPERSEDED: "đã bị thay thế", WITHDRAWN: "đã bị thu hồi"}
+    LABELS: ClassVar[dict[str, str]] = {
+        IN_FORCE: "còn hiệu lực",
+        SUPERSEDED: "đã bị thay thế",
+        WITHDRAWN: "đã bị thu hồi",
+    }
 
 
 class Document(SQLModel, table=True):

@@ -91,7 +91,7 @@ class CorpusStore:
 
     def find_by_identity(self, identity: str) -> list[Document]:
         with self.session() as s:
-            stmt = select(Document).where(Document.identity == identity).order_by(Document.id)
+            stmt = select(Document).where(Document.identity == identity).order_by(col(Document.id))
             return list(s.exec(stmt).all())
 
     def find_by_source(self, source_name: str) -> Document | None:
@@ -345,20 +345,24 @@ class CorpusStore:
     def passages_for_index(self) -> list[PassageRecord]:
         with self.session() as s:
             rows = s.exec(
-                select(
-                    Passage.id,
-                    Passage.document_id,
-                    Passage.context,
-                    Passage.text,
-                    Passage.content_hash,
-                    Passage.ref,
+                select(  # type: ignore[call-overload]
+                    col(Passage.id),
+                    col(Passage.document_id),
+                    col(Passage.context),
+                    col(Passage.text),
+                    col(Passage.content_hash),
+                    col(Passage.ref),
                 ).order_by(col(Passage.id))
             ).all()
             return [PassageRecord(*row) for row in rows]
 
     def passages_of(self, doc_id: int) -> list[Passage]:
         with self.session() as s:
-            stmt = select(Passage).where(Passage.document_id == doc_id).order_by(Passage.ordinal)
+            stmt = (
+                select(Passage)
+                .where(Passage.document_id == doc_id)
+                .order_by(col(Passage.ordinal))
+            )
             return list(s.exec(stmt).all())
 
     def passages_by_ids(self, ids: Iterable[int]) -> dict[int, Passage]:
@@ -405,7 +409,7 @@ class CorpusStore:
     # -- references: the directive graph ---------------------------------------------------
     def references_of(self, doc_id: int) -> list[Reference]:
         with self.session() as s:
-            stmt = select(Reference).where(Reference.document_id == doc_id).order_by(Reference.id)
+            stmt = select(Reference).where(Reference.document_id == doc_id).order_by(col(Reference.id))
             return list(s.exec(stmt).all())
 
     def cited_by(self, doc_ids: Iterable[int], match_keys: Iterable[str] = ()) -> list[Reference]:
@@ -513,7 +517,9 @@ class CorpusStore:
         with self.session() as s, s.begin():
             stmt = (
                 select(OutboxEvent)
-                .where(col(OutboxEvent.processed_at).is_(None), col(OutboxEvent.claimed_by).is_(None))
+                .where(
+                    col(OutboxEvent.processed_at).is_(None), col(OutboxEvent.claimed_by).is_(None)
+                )
                 .order_by(col(OutboxEvent.id))
                 .limit(limit)
             )

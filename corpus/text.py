@@ -102,10 +102,7 @@ def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
-    if rejoin_wrapped:
-        text = _rejoin("\n".join(lines))
-    else:
-        text = "\n".join(lines)
+    text = _rejoin("\n".join(lines)) if rejoin_wrapped else "\n".join(lines)
     text = _MANY_BLANKS.sub("\n\n", text)
     return text.strip() + "\n" if text.strip() else ""
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from corpus.docnumbers import find_numbers, numbers_in_question
 from corpus.text import fold, has_diacritics, strip_diacritics
@@ -90,13 +91,12 @@ class Analyzer:
         if self.accented:
             toks += syl
             if self.bigrams:
-                toks += [f"{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
+                toks += [f"{a}_{b}" for a, b in pairwise(syl)]
         if self.twins:
             bare = [strip_diacritics(s) for s in syl]
             toks += ["~" + s for s in bare]
             if self.bigrams:
-                pairs = zip(bare, bare[1:], strict=False)
-                toks += [f"~{a}_{b}" for a, b in pairs]
+                toks += [f"~{a}_{b}" for a, b in pairwise(bare)]
         return toks
 
     def signature(self) -> str:
@@ -123,5 +123,6 @@ class Analyzer:
             if self.twins and self.accented and not accented:
                 exp_toks = [t for t in exp_toks if t.startswith("~")]
             toks += exp_toks
-        toks += [NUMBER_TOKEN_PREFIX + n.match_key for n in numbers_in_question(question) if n.match_key]
+        keys = [n.match_key for n in numbers_in_question(question) if n.match_key]
+        toks += [NUMBER_TOKEN_PREFIX + key for key in keys]
         return toks

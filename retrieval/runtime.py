@@ -31,7 +31,11 @@ def encoder_from(settings: Settings) -> Encoder | None:
 
 
 def build_retriever(
-    settings: Settings, store: CorpusStore, *, encoder: Encoder | None = None, load_model: bool = True
+    settings: Settings,
+    store: CorpusStore,
+    *,
+    encoder: Encoder | None = None,
+    load_model: bool = True,
 ) -> Retriever:
     if encoder is None and load_model:
         encoder = encoder_from(settings)

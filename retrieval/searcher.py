@@ -164,14 +164,19 @@ class Retriever:
         todo = [r for r in state.records if r.id not in hashes]
         model = self.encoder.model_id
         cached = self.store.embeddings(model, [r.content_hash for r in todo])
-        missing = [r for r in todo if r.content_hash not in cached]
+        # One embedding per distinct text, sorted by length so that every batch pads little.
+        unique = {r.content_hash: r for r in todo if r.content_hash not in cached}
+        missing = sorted(unique.values(), key=lambda r: len(r.context) + len(r.text))
         if missing:
-            log.info("Embedding %d new passages (%d cached)", len(missing), len(todo) - len(missing))
+            log.info("Embedding %d new passages (%d cached)", len(missing), len(cached))
         done = 0
         for i in range(0, len(missing), EMBED_BATCH):
             part = missing[i : i + EMBED_BATCH]
             vecs = self.encoder.encode_passages([embed_text(r.context, r.text) for r in part])
-            fresh = {r.content_hash: v.astype(np.float32).tobytes() for r, v in zip(part, vecs, strict=True)}
+            fresh = {
+                r.content_hash: v.astype(np.float32).tobytes()
+                for r, v in zip(part, vecs, strict=True)
+            }
             self.store.put_embeddings(model, fresh)
             cached.update(fresh)
             done += len(part)
@@ -257,7 +262,9 @@ class Retriever:
         number_docs = self._number_documents(question, state)
         if number_docs:
             pool = dict.fromkeys(lex_ids + dense_ids)
-            rankings.append([pid for pid in pool if state.records[state.row_of[pid]].document_id in number_docs])
+            rankings.append(
+                [p for p in pool if state.records[state.row_of[p]].document_id in number_docs]
+            )
             weights.append(w.numbers)
         fused = reciprocal_rank_fusion(rankings, weights, k=w.rrf_k)
         if w.superseded_penalty != 1.0:
@@ -269,7 +276,8 @@ class Retriever:
         lex_score = {pid: float(s) for pid, s in zip(lex_ids, lex_scores, strict=True)}
         dense_rank = {pid: i + 1 for i, pid in enumerate(dense_ids)}
         dense_score = {int(pid): float(s) for pid, s in zip(dense_ids, dense_scores, strict=False)}
-        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        inf = len(state.records) + 1
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], lex_rank.get(kv[0], inf)))[:k]
         return [
             Hit(
                 passage_id=pid,
