@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,13 @@ class IngestOutcome:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+
+def safe_name(filename: str) -> str:
+    """The bare file name of an upload: no directories (either slash), no control characters."""
+    name = re.split(r"[\\/]", filename)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:200] or "unnamed"
 
 
 def document_label(doc: Document) -> str:
@@ -155,7 +163,7 @@ def ingest_bytes(
     max_chars: int = 3_000_000,
 ) -> IngestOutcome:
     """Ingest one file's bytes. Never raises for bad input: the outcome says what went wrong."""
-    name = Path(filename).name or "unnamed"
+    name = safe_name(filename)
     try:
         extracted = extract_text(data, name, max_bytes=max_bytes, max_chars=max_chars)
     except ExtractionError as exc:
