@@ -1,0 +1,191 @@
+"""/vanban (paginated list), /xem (document card), full text as a .txt file."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.format import (
+    DocumentCard,
+    LinkedDocument,
+    card_html,
+    document_list_html,
+    document_title,
+    esc,
+)
+from bot.keyboards import CARD, FULL_TEXT, LIST, card_keyboard, list_keyboard, parse
+from bot.sending import send_full_text, send_messages, typing
+from bot.services import blocking, services_of
+from bot.splitting import pack
+from corpus.models import Document
+from corpus.store import CorpusStore, DocumentFilter
+
+PAGE_SIZE = 8
+
+
+def document_page(
+    store: CorpusStore, keyword: str, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    flt = DocumentFilter(text=keyword or None)
+    docs, total = store.list_documents(flt, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    start = page * PAGE_SIZE
+    text = document_list_html(
+        docs, page=page, pages=pages, total=total, keyword=keyword, start=start
+    )
+    keyboard = list_keyboard(
+        [d.id for d in docs if d.id is not None],
+        start=start, page=page, pages=pages, keyword=keyword,
+    )
+    return text, keyboard
+
+
+async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    keyword = " ".join(context.args or [])
+    text, keyboard = await blocking(document_page, services_of(context).store, keyword, 0)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def on_list_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    kind, parts = parse(query.data)
+    if kind != LIST or not parts or not parts[0].isdigit():
+        await query.answer(texts.EXPIRED_BUTTON)
+        return
+    await query.answer()
+    page, keyword = int(parts[0]), parts[1]
+    text, keyboard = await blocking(document_page, services_of(context).store, keyword, page)
+    with contextlib.suppress(BadRequest):  # "message is not modified"
+        await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def build_card(store: CorpusStore, doc: Document) -> DocumentCard:
+    assert doc.id is not None
+    cites_refs = store.references_of(doc.id)
+    incoming = [
+        r for r in store.cited_by([doc.id], [doc.match_key] if doc.match_key else [])
+        if r.document_id != doc.id
+    ]
+    linked = store.documents_by_ids(
+        [r.target_id for r in cites_refs if r.target_id] + [r.document_id for r in incoming]
+    )
+    cites = []
+    for ref in cites_refs:
+        target = linked.get(ref.target_id) if ref.target_id else None
+        label = (
+            document_title(target)
+            if target
+            else _reference_label(ref.ref_type, ref.ref_number, ref.raw)
+        )
+        cites.append(LinkedDocument(label, ref.relation, ref.target_id))
+    cited_by: list[LinkedDocument] = []
+    seen: set[int] = set()
+    for ref in incoming:
+        if ref.document_id in seen or ref.document_id not in linked:
+            continue
+        seen.add(ref.document_id)
+        source = linked[ref.document_id]
+        label = document_title(source)
+        if source.issuer:
+            label += f", {source.issuer}"
+        if source.date_text:
+            label += f", {source.date_text}"
+        cited_by.append(LinkedDocument(label, ref.relation, ref.document_id))
+    order = {"thuc_hien": 0, "can_cu": 1, "mention": 2}
+    cites.sort(key=lambda link: order.get(link.relation, 3))
+    cited_by.sort(key=lambda link: order.get(link.relation, 3))
+    return DocumentCard(doc, cites, cited_by, passages=len(store.passages_of(doc.id)))
+
+
+def _reference_label(ref_type: str | None, number: str | None, raw: str) -> str:
+    if number:
+        return f"{ref_type} {number}" if ref_type else number
+    return raw[:120]
+
+
+def find_for_card(store: CorpusStore, spelling: str) -> list[Document]:
+    docs = store.find_documents(spelling)
+    if not docs and spelling.lstrip("#").isdigit():
+        doc = store.get_document(int(spelling.lstrip("#")))
+        docs = [doc] if doc else []
+    return docs
+
+
+async def on_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    spelling = " ".join(context.args or [])
+    if not spelling:
+        await message.reply_text(texts.XEM_USAGE)
+        return
+    store = services_of(context).store
+    docs = await blocking(find_for_card, store, spelling)
+    if not docs:
+        await message.reply_text(texts.XEM_NOT_FOUND.format(number=esc(spelling)))
+        return
+    if len(docs) > 1:
+        buttons = [
+            [InlineKeyboardButton(document_title(d)[:60], callback_data=f"{CARD}:{d.id}")]
+            for d in docs[:10]
+        ]
+        await message.reply_text(
+            texts.XEM_MANY.format(count=len(docs), number=esc(spelling)),
+            reply_markup=InlineKeyboardMarkup(buttons),
+        )
+        return
+    await send_card(context, chat.id, docs[0])
+
+
+async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, doc: Document) -> None:
+    card = await blocking(build_card, services_of(context).store, doc)
+    assert doc.id is not None
+    await send_messages(
+        context.bot, chat_id, pack([card_html(card)]), keyboard=card_keyboard(doc.id)
+    )
+
+
+async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    kind, parts = parse(query.data)
+    doc = await _document_from(context, kind, parts, CARD)
+    if doc is None:
+        await query.answer(texts.DOC_GONE)
+        return
+    await query.answer()
+    await send_card(context, chat.id, doc)
+
+
+async def on_full_text_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    kind, parts = parse(query.data)
+    doc = await _document_from(context, kind, parts, FULL_TEXT)
+    if doc is None:
+        await query.answer(texts.DOC_GONE)
+        return
+    await query.answer("Đang gửi toàn văn…")
+    async with typing(context.bot, chat.id, ChatAction.UPLOAD_DOCUMENT):
+        await send_full_text(context.bot, chat.id, doc)
+
+
+async def _document_from(
+    context: ContextTypes.DEFAULT_TYPE, kind: str, parts: list[str], expected: str
+) -> Document | None:
+    if kind != expected or len(parts) != 1 or not parts[0].isdigit():
+        return None
+    return await blocking(services_of(context).store.get_document, int(parts[0]))

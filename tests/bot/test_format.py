@@ -1,0 +1,142 @@
+"""Rendering answers and documents as Telegram HTML (pure functions on plain data)."""
+
+from __future__ import annotations
+
+from bot.format import (
+    DocumentCard,
+    LinkedDocument,
+    answer_messages,
+    caption_html,
+    card_html,
+    highlight,
+    push_html,
+)
+from corpus.models import Document
+from retrieval.answer import Answer, Citation, DocumentGroup, Obligation, Quote, RelatedDocument
+from tests.bot.bot_harness import assert_telegram_html
+
+
+def citation(doc_id: int, number: str, subject: str, status: str = "in_force") -> Citation:
+    return Citation(
+        document_id=doc_id, doc_type="Công văn", number=number, number_key=None,
+        issuer="Sở GD&ĐT Long An", date_text="12/11/2021", subject=subject, title="",
+        status=status, superseded_by="Công văn 9/SGDĐT" if status == "superseded" else None,
+    )
+
+
+def quote(passage_id: int, doc_id: int, text: str, section: str = "") -> Quote:
+    return Quote(passage_id, doc_id, section, text, 0, len(text), 1.0)
+
+
+def answer(**kw: object) -> Answer:
+    base: dict[str, object] = {
+        "question": "Các đơn vị phải làm gì?",
+        "status": "answered",
+        "groups": [
+            DocumentGroup(
+                citation(1, "12/SGDĐT-TC", "V/v <triển khai> NQ 02 & KH 37"),
+                [quote(10, 1, "Thủ trưởng đơn vị tổ chức quán triệt <Nghị quyết> & báo cáo.",
+                       "II > 2")],
+            ),
+            DocumentGroup(
+                citation(2, "5/SGDĐT", "Cũ", status="superseded"),
+                [quote(20, 2, "Nội dung cũ.")],
+            ),
+        ],
+        "highlight_terms": ["đơn", "vị", "nghi"],
+        "query_id": 7,
+    }
+    base.update(kw)
+    return Answer(**base)  # type: ignore[arg-type]
+
+
+def test_answer_is_escaped_quoted_and_cited() -> None:
+    [message] = answer_messages(answer())
+    visible = assert_telegram_html(message)
+    assert "<b>[1] Công văn số 12/SGDĐT-TC, Sở GD&amp;ĐT Long An, 12/11/2021" in message
+    assert "V/v &lt;triển khai&gt; NQ 02 &amp; KH 37" in message
+    assert (
+        "<blockquote>Thủ trưởng <b>đơn vị</b> tổ chức quán triệt &lt;<b>Nghị</b> quyết&gt;"
+        in message
+    )
+    assert "<i>Mục II &gt; 2</i>" in message
+    assert "[ĐÃ BỊ THAY THẾ, thay bằng Công văn 9/SGDĐT]" in visible
+
+
+def test_obligations_are_listed_by_actor_and_cited() -> None:
+    obligations = [
+        Obligation("Thủ trưởng đơn vị", "tổ chức quán triệt", None, 10, 1, "II > 2"),
+        Obligation("Công đoàn ngành", "tham mưu <kế hoạch>", "trước 15/12", 11, 1, ""),
+        Obligation("Thủ trưởng đơn vị", "báo cáo kết quả", None, 12, 3, ""),
+    ]
+    [message] = answer_messages(answer(obligations=obligations), {3: "Kế hoạch số 37-KH/TU"})
+    assert_telegram_html(message)
+    assert message.index("Ai phải làm gì") < message.index("<blockquote>")
+    actor = message.index("▪ Thủ trưởng đơn vị")
+    assert message.count("▪ Thủ trưởng đơn vị") == 1
+    assert message.index("“tổ chức quán triệt”") > actor
+    assert "“báo cáo kết quả”</i> (Kế hoạch số 37-KH/TU)" in message
+    assert "“tham mưu &lt;kế hoạch&gt;”</i> — thời hạn: <b>trước 15/12</b> [1]" in message
+
+
+def test_related_documents_are_listed() -> None:
+    related = [RelatedDocument(5, "Kế hoạch 37-KH/TU của Tỉnh ủy Long An", "implements")]
+    [message] = answer_messages(answer(related=related))
+    assert "Văn bản liên quan" in message and "37-KH/TU" in message
+
+
+def test_not_found_says_so_and_suggests() -> None:
+    [message] = answer_messages(
+        answer(status="not_found", groups=[], suggestions=["Nghị quyết 71-NQ/TW"])
+    )
+    assert_telegram_html(message)
+    assert "chưa tìm thấy" in message and "71-NQ/TW" in message and "/vanban" in message
+
+
+def test_long_answers_split_between_quotes() -> None:
+    quotes = [quote(i, 1, f"Đoạn {i}: " + "nội dung dài " * 50) for i in range(3)]
+    groups = [DocumentGroup(citation(d, f"{d}/SGDĐT", "V/v dài"), quotes) for d in range(1, 4)]
+    messages = answer_messages(answer(groups=groups))
+    assert len(messages) > 1
+    for message in messages:
+        assert_telegram_html(message)
+        assert len(message) <= 4096
+        assert message.count("<blockquote>") == message.count("</blockquote>")
+    assert messages[1].startswith("<b>[")  # a continuation names its document
+
+
+def test_highlight_matches_without_diacritics_and_merges_runs() -> None:
+    assert highlight("Nghị quyết 02 & nghị định", ["nghi", "quyet"]) == (
+        "<b>Nghị quyết</b> 02 &amp; <b>nghị</b> định"
+    )
+    assert highlight("a<b", []) == "a&lt;b"
+    assert highlight("số 02-NQ/TW", ["02", "nq", "tw"]) == "số <b>02-NQ/TW</b>"
+
+
+def test_card_lists_both_directions_of_the_graph() -> None:
+    doc = Document(
+        id=4, doc_type="Nghị quyết", number="02-NQ/TW", issuer="Bộ Chính trị",
+        date_text="12/06/2021", subject="Về đổi mới tổ chức & hoạt động Công đoàn",
+        sha256="x", status="in_force",
+    )
+    card = DocumentCard(
+        doc,
+        cites=[],
+        cited_by=[
+            LinkedDocument("Kế hoạch số 37-KH/TU, Tỉnh ủy Long An", "thuc_hien", 8),
+            LinkedDocument("Công văn /SGDĐT-TCCTTT", "can_cu", 9),
+        ],
+        passages=12,
+    )
+    text = card_html(card)
+    assert_telegram_html(text)
+    assert "Được triển khai bởi:</i> Kế hoạch số 37-KH/TU" in text
+    assert "Được làm căn cứ cho:</i> Công văn" in text
+    assert "tổ chức &amp; hoạt động" in text
+    assert "Văn bản mới" in push_html(doc, ["*", "công đoàn"], updated=False)
+
+
+def test_caption_fits_telegram_limit() -> None:
+    doc = Document(id=1, doc_type="Công văn", number="1/A", subject="x & y " * 400, sha256="y")
+    caption = caption_html(doc)
+    assert len(caption) <= 1024 and "&amp;" in caption

@@ -1,0 +1,336 @@
+"""Handlers driven by real telegram.Update objects (Update.de_json), in process.
+
+The Application is the one bot.app builds; only HTTP is replaced, by a PTB BaseRequest that
+records each Bot API call and answers it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Message, Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.addressing import is_addressed, strip_mention
+from bot.app import App, build_application
+from bot.keyboards import list_callback, parse
+from bot.services import services_in
+from corpus.db import make_engine
+from corpus.store import CorpusStore
+from retrieval.encoder import HashEncoder
+from tests.bot.bot_harness import ADMIN_ID, make_settings, run
+from tests.bot.fake_telegram import BOT_USER
+
+USER = 42
+GROUP = -100_5
+
+
+class RecordingRequest(BaseRequest):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._ids = iter(range(5000, 10**6))
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append((endpoint, params))
+        result: Any = True
+        if endpoint == "getMe":
+            result = BOT_USER
+        elif endpoint == "getUpdates":
+            result = []
+        elif endpoint.startswith(("send", "edit")) and endpoint != "sendChatAction":
+            chat_id = int(params.get("chat_id", 0))
+            result = {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [p for m, p in self.calls if m == method]
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path, seeded_db_template: Path) -> Iterator[CorpusStore]:
+    import shutil
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(seeded_db_template, tmp_path / "data" / "chinam.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'chinam.db'}")
+    yield CorpusStore(engine)
+    engine.dispose()
+
+
+@asynccontextmanager
+async def started(
+    tmp_path: Path, store: CorpusStore, **settings: Any
+) -> AsyncIterator[tuple[App, RecordingRequest]]:
+    request = RecordingRequest()
+    app = build_application(
+        make_settings(tmp_path / "data", "http://unused.invalid", **settings),
+        store=store,
+        encoder=HashEncoder(),  # hybrid path, fake vectors: a logic test
+        request=request,
+    )
+    async with app:
+        assert app.post_init is not None and app.post_stop is not None
+        await app.post_init(app)
+        try:
+            yield app, request
+        finally:
+            await app.post_stop(app)
+
+
+_ids = iter(range(1, 10**6))
+
+
+def update(app: App, **message: Any) -> Update:
+    chat_id = message.pop("chat_id", message.get("user_id", USER))
+    user_id = message.pop("user_id", USER)
+    data: dict[str, Any] = {
+        "update_id": next(_ids),
+        "message": {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Hà"},
+            **message,
+        },
+    }
+    text = message.get("text", "")
+    if text.startswith("/") and "entities" not in message:
+        data["message"]["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+        ]
+    parsed = Update.de_json(data, app.bot)
+    assert parsed is not None
+    return parsed
+
+
+def callback(app: App, data: str, user_id: int = USER) -> Update:
+    parsed = Update.de_json(
+        {
+            "update_id": next(_ids),
+            "callback_query": {
+                "id": f"cb{next(_ids)}",
+                "from": {"id": user_id, "is_bot": False, "first_name": "Hà"},
+                "chat_instance": "x",
+                "data": data,
+                "message": {
+                    "message_id": 3,
+                    "date": int(time.time()),
+                    "chat": {"id": user_id, "type": "private"},
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            },
+        },
+        app.bot,
+    )
+    assert parsed is not None
+    return parsed
+
+
+def test_private_question_in_hybrid_mode(tmp_path: Path, seeded: CorpusStore) -> None:
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            assert services_in(app).answerer.retriever.mode == "hybrid"
+            await app.process_update(update(app, text="cac don vi phai lam gi theo nq 02"))
+            return request
+
+    request = run(scenario())
+    texts = [p["text"] for p in request.sent()]
+    assert any("02-NQ/TW" in t and "<blockquote>" in t for t in texts)
+    assert request.sent("sendChatAction")
+
+
+def test_stranger_is_refused_in_private_and_ignored_in_group_chatter(
+    tmp_path: Path, seeded: CorpusStore
+) -> None:
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded, allowed_ids=[USER]) as (app, request):
+            await app.process_update(update(app, user_id=77, text="xin chào"))
+            await app.process_update(
+                update(app, user_id=77, chat_id=GROUP, text="chuyện phiếm trong nhóm")
+            )
+            await app.process_update(callback(app, "f:1:u", user_id=77))
+            return request
+
+    request = run(scenario())
+    refusals = request.sent()
+    assert len(refusals) == 1 and refusals[0]["chat_id"] == 77 and "77" in refusals[0]["text"]
+    alerts = request.sent("answerCallbackQuery")
+    assert len(alerts) == 1 and alerts[0]["show_alert"] is True
+
+
+def test_group_reply_to_the_bot_is_answered_other_chatter_is_not(
+    tmp_path: Path, seeded: CorpusStore
+) -> None:
+    bot_message = {
+        "message_id": 9, "date": int(time.time()), "from": BOT_USER,
+        "chat": {"id": GROUP, "type": "supergroup"}, "text": "câu trả lời trước",
+    }
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, chat_id=GROUP, text="mọi người ăn trưa chưa"))
+            assert not request.sent()
+            await app.process_update(
+                update(app, chat_id=GROUP, text="Các đơn vị phải làm gì theo NQ 02?",
+                       reply_to_message=bot_message)
+            )
+            await app.process_update(update(app, chat_id=GROUP, text="/lenhkhac"))
+            return request
+
+    request = run(scenario())
+    sent = request.sent()
+    assert sent and all(p["chat_id"] == GROUP for p in sent)
+    assert sent[0]["reply_parameters"]["message_id"] > 0
+    assert not any("/lenhkhac" in p["text"] for p in sent)  # may be another bot's command
+
+
+def test_error_handler_tells_the_user(tmp_path: Path, seeded: CorpusStore) -> None:
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            def broken(*args: Any, **kwargs: Any) -> Any:
+                raise RuntimeError("index exploded")
+
+            services_in(app).answerer.answer = broken  # type: ignore[method-assign]
+            await app.process_update(update(app, text="câu hỏi bất kỳ"))
+            return request
+
+    request = run(scenario())
+    assert any("lỗi" in p["text"] for p in request.sent())
+
+
+def test_subscriptions_and_expired_buttons(tmp_path: Path, seeded: CorpusStore) -> None:
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, text="/theodoi"))
+            await app.process_update(update(app, text="/theodoi Sở GD&ĐT Long An"))
+            assert sorted(s.topic for s in seeded.subscriptions(USER)) == ["*", "Sở GD&ĐT Long An"]
+            await app.process_update(update(app, text="/huytheodoi"))
+            assert seeded.subscriptions(USER) == []
+            await app.process_update(callback(app, "zz:1"))
+            await app.process_update(callback(app, "f:999999:d"))
+            await app.process_update(callback(app, "m:999999:3"))
+            return request
+
+    request = run(scenario())
+    texts = [p["text"] for p in request.sent()]
+    assert "tất cả văn bản mới" in texts[0]
+    assert "Sở GD&amp;ĐT Long An" in texts[1]
+    assert "Đã hủy 2" in texts[2]
+    answers = request.sent("answerCallbackQuery")
+    assert len(answers) == 3  # every callback query is answered
+    assert seeded.feedback()[0].query_id is None and seeded.feedback()[0].value == -1
+
+
+def test_admin_corrects_the_number_by_replying_to_the_prompt(
+    tmp_path: Path, seeded: CorpusStore
+) -> None:
+    doc = seeded.find_documents("5208/BGDĐT-GDPT")[0]
+    assert doc.id is not None
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(callback(app, f"a:no:{doc.id}", user_id=ADMIN_ID))
+            prompt = request.sent()[-1]
+            assert f"#{doc.id}" in prompt["text"]
+            reply_to = {
+                "message_id": 77, "date": int(time.time()), "from": BOT_USER,
+                "chat": {"id": ADMIN_ID, "type": "private"}, "text": prompt["text"],
+            }
+            await app.process_update(
+                update(app, user_id=ADMIN_ID, text="5209/BGDĐT-GDPT", reply_to_message=reply_to)
+            )
+            await app.process_update(callback(app, f"a:no:{doc.id}", user_id=USER))
+            return request
+
+    request = run(scenario())
+    fixed = seeded.get_document(doc.id)
+    assert fixed is not None and fixed.number == "5209/BGDĐT-GDPT" and fixed.match_key == "CV:5209"
+    assert "5209/BGDĐT-GDPT" in request.sent()[-1]["text"]
+    assert request.sent("answerCallbackQuery")[-1]["show_alert"] is True  # not an admin
+
+
+def test_addressing_with_real_messages() -> None:
+    from telegram import Bot
+
+    bot = Bot("1:x")
+    mention = Message.de_json(
+        {
+            "message_id": 1, "date": 0, "chat": {"id": GROUP, "type": "group"},
+            "text": "@chinambot hạn nộp?",
+            "entities": [{"type": "mention", "offset": 0, "length": 10}],
+        },
+        bot,
+    )
+    other = Message.de_json(
+        {
+            "message_id": 2, "date": 0, "chat": {"id": GROUP, "type": "group"},
+            "text": "@someone hạn nộp?",
+            "entities": [{"type": "mention", "offset": 0, "length": 8}],
+        },
+        bot,
+    )
+    assert mention is not None and other is not None
+    assert is_addressed(mention, BOT_USER["id"], "ChiNamBot")  # type: ignore[arg-type]
+    assert not is_addressed(other, BOT_USER["id"], "ChiNamBot")  # type: ignore[arg-type]
+    assert strip_mention("@ChiNamBot, hạn nộp báo cáo?", "ChiNamBot") == "hạn nộp báo cáo?"
+
+
+def test_callback_data_fits_in_64_bytes() -> None:
+    data = list_callback(3, "Ủy ban nhân dân tỉnh Long An về chuyển đổi số giáo dục")
+    assert len(data.encode()) <= 64
+    kind, (page, keyword) = parse(data)
+    assert kind == "l" and page == "3" and keyword.startswith("Ủy ban")
+
+
+def test_more_results_answers_again_from_the_next_offset(
+    tmp_path: Path, seeded: CorpusStore
+) -> None:
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, text="Các đơn vị phải làm gì theo NQ 02?"))
+            keyboard = request.sent()[-1]["reply_markup"]["inline_keyboard"]
+            more = next(b["callback_data"] for row in keyboard for b in row
+                        if b["callback_data"].startswith("m:"))
+            await app.process_update(callback(app, more))
+            return request
+
+    request = run(scenario())
+    texts = [p["text"] for p in request.sent()]
+    assert any(t.startswith("<b>Kết quả tiếp theo</b>") for t in texts)
+    edits = request.sent("editMessageReplyMarkup")  # the used "more" button goes away
+    assert edits and "m:" not in json.dumps(edits[0].get("reply_markup"))
+    assert len(seeded.questions()) == 2
