@@ -159,6 +159,7 @@ class OutboxEvent(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
     claimed_by: str | None = None
+    claimed_at: datetime | None = None
     processed_at: datetime | None = Field(default=None, index=True)
 
 

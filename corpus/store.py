@@ -512,14 +512,21 @@ class CorpusStore:
                 stmt = stmt.where(Subscription.chat_id == chat_id)
             return list(s.exec(stmt.order_by(col(Subscription.id))).all())
 
-    def claim_outbox(self, worker: str, *, limit: int = 20) -> list[OutboxEvent]:
-        """Claim unprocessed events for ``worker``; concurrent workers never share one."""
+    def claim_outbox(
+        self, worker: str, *, limit: int = 20, lease: timedelta = timedelta(minutes=5)
+    ) -> list[OutboxEvent]:
+        """Claim unprocessed events for ``worker``; concurrent workers never share one.
+
+        A claim whose worker did not finish within ``lease`` (it crashed) can be taken again.
+        """
         with self.session() as s, s.begin():
+            claimable = or_(
+                col(OutboxEvent.claimed_by).is_(None),
+                col(OutboxEvent.claimed_at) < utcnow() - lease,
+            )
             stmt = (
                 select(OutboxEvent)
-                .where(
-                    col(OutboxEvent.processed_at).is_(None), col(OutboxEvent.claimed_by).is_(None)
-                )
+                .where(col(OutboxEvent.processed_at).is_(None), claimable)
                 .order_by(col(OutboxEvent.id))
                 .limit(limit)
             )
@@ -530,8 +537,8 @@ class CorpusStore:
             for ev in events:
                 result = s.execute(
                     update(OutboxEvent)
-                    .where(col(OutboxEvent.id) == ev.id, col(OutboxEvent.claimed_by).is_(None))
-                    .values(claimed_by=worker)
+                    .where(col(OutboxEvent.id) == ev.id, claimable)
+                    .values(claimed_by=worker, claimed_at=utcnow())
                 )
                 if getattr(result, "rowcount", 0) == 1:
                     ev.claimed_by = worker

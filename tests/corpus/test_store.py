@@ -88,3 +88,17 @@ def test_list_documents_filters(store: CorpusStore) -> None:
     assert total == len(docs) >= 3 and all(d.doc_type == "Công văn" for d in docs)
     found, _ = store.list_documents(DocumentFilter(text="5208"))
     assert [d.number for d in found] == ["5208/BGDĐT-GDPT"]
+
+
+def test_outbox_claims_are_exclusive_and_leased(store: CorpusStore) -> None:
+    from datetime import timedelta
+
+    ingest_bytes(store, SEED_000.read_bytes(), SEED_000.name)
+    first = store.claim_outbox("a")
+    assert [e.kind for e in first] == ["document_added"]
+    assert store.claim_outbox("b") == []
+    # a crashed worker's claim expires
+    again = store.claim_outbox("b", lease=timedelta(seconds=-1))
+    assert [e.id for e in again] == [e.id for e in first]
+    store.finish_outbox([e.id or 0 for e in again])
+    assert store.claim_outbox("c", lease=timedelta(seconds=-1)) == []
