@@ -29,6 +29,7 @@ from retrieval.dense import DenseIndex
 from retrieval.encoder import Encoder
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
+from retrieval.names import NameIndex
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class SearchWeights:
     lexical: float = 1.0
     dense: float = 1.0
     numbers: float = 1.5
+    names: float = 1.0
     candidates: int = 100
     rrf_k: int = 60
     superseded_penalty: float = 0.5
@@ -66,6 +68,7 @@ class _State:
     dense_hashes: dict[int, str] = field(default_factory=dict)
     doc_status: dict[int, str] = field(default_factory=dict)
     doc_match: dict[int, str | None] = field(default_factory=dict)
+    names: NameIndex = field(default_factory=lambda: NameIndex([]))
     revision: int = -1
 
 
@@ -129,6 +132,7 @@ class Retriever:
             docs = self.store.documents_by_ids({r.document_id for r in records})
             state.doc_status = {i: d.status for i, d in docs.items()}
             state.doc_match = {i: d.match_key for i, d in docs.items()}
+            state.names = NameIndex(docs.values())
             self._state = state
             self._save_to_disk()
             log.info(
@@ -260,12 +264,19 @@ class Retriever:
             rankings.append(dense_ids)
             weights.append(w.dense)
         number_docs = self._number_documents(question, state)
-        if number_docs:
-            pool = dict.fromkeys(lex_ids + dense_ids)
-            rankings.append(
-                [p for p in pool if state.records[state.row_of[p]].document_id in number_docs]
-            )
-            weights.append(w.numbers)
+        named_docs = state.names.named(question)
+        if number_docs or named_docs:
+            # Candidates of the documents the question names, in their best-rank order.
+            first: dict[int, int] = {}
+            for ranking in (lex_ids, dense_ids):
+                for rank, pid in enumerate(ranking):
+                    first[pid] = min(first.get(pid, rank), rank)
+            pool = sorted(first, key=first.__getitem__)
+            for docs, weight in ((number_docs, w.numbers), (named_docs, w.names)):
+                if docs and weight:
+                    recs, rows = state.records, state.row_of
+                    rankings.append([p for p in pool if recs[rows[p]].document_id in docs])
+                    weights.append(weight)
         fused = reciprocal_rank_fusion(rankings, weights, k=w.rrf_k)
         if w.superseded_penalty != 1.0:
             for pid in fused:
