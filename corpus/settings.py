@@ -47,6 +47,15 @@ class Settings(BaseSettings):
 
     admin_token: SecretStr | None = None
     admin_readonly_token: SecretStr | None = None
+    admin_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="more named tokens with full rights: name -> secret"
+    )
+    admin_readonly_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="named read-only tokens: name -> secret"
+    )
+    admin_session_secret: SecretStr | None = Field(
+        default=None, description="signs admin page cookies; default: derived from the tokens"
+    )
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -1,0 +1,425 @@
+"""The admin page (server-rendered, Vietnamese): sign in, upload, list, edit, supersede, delete,
+unanswered questions, feedback, audit log. Forms are CSRF-protected; no JS framework."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from admin import service
+from admin.deps import AdminContext, ContextDep
+from admin.errors import AdminError, Forbidden, NotFound, field_errors, human_size
+from admin.jobs import JobBusy, refresh_quietly
+from admin.schemas import DocumentUpdate
+from admin.session import PageSession, csrf_ok
+from admin.templating import flash_message, render
+from corpus.models import Document, DocumentStatus
+from corpus.store import DocumentFilter
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+PAGE_SIZE = 25
+EDIT_FIELDS = (
+    "doc_type", "number", "title", "subject", "issuer", "parent_issuer", "place",
+    "issue_date", "date_text", "year", "signer", "signer_title", "recipients", "status",
+    "visibility",
+)
+_REQUIRED = {"doc_type", "title", "status", "visibility"}
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def page_session(request: Request, ctx: ContextDep) -> PageSession:
+    session = ctx.sessions.read(request)
+    if session is None:
+        raise LoginRequired(request.url.path if request.method == "GET" else "/admin")
+    return session
+
+
+SessionDep = Annotated[PageSession, Depends(page_session)]
+
+
+def _safe_next(value: object) -> str:
+    if isinstance(value, str) and value.startswith("/admin") and "//" not in value:
+        return value
+    return "/admin"
+
+
+def _refresh(ctx: AdminContext) -> BackgroundTask:
+    """Bring this process's index up to date after the response is sent."""
+    return BackgroundTask(refresh_quietly, ctx.retriever)
+
+
+def _redirect(
+    path: str, *, refresh: AdminContext | None = None, **params: object
+) -> RedirectResponse:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    background = _refresh(refresh) if refresh is not None else None
+    return RedirectResponse(
+        f"{path}?{query}" if query else path, status_code=303, background=background
+    )
+
+
+def _base(request: Request, session: PageSession | None, nav: str) -> dict[str, Any]:
+    return {
+        "user": session.principal if session else None,
+        "csrf": session.csrf if session else "",
+        "nav": nav,
+        "flash": flash_message(request.query_params.get("ok"), request.query_params.get("id")),
+        "error": None,
+        "errors": [],
+    }
+
+
+async def _writable_form(request: Request, session: PageSession, **limits: int) -> FormData:
+    """The posted form, after checking the write role and the CSRF token."""
+    if not session.principal.can_write:
+        raise Forbidden("Mã truy cập này chỉ có quyền đọc; không thể thay đổi kho văn bản.")
+    form = await request.form(**limits)
+    if not csrf_ok(session, form.get("csrf")):
+        await form.close()
+        raise Forbidden("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang.")
+    return form
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+# -- sign in / out ----------------------------------------------------------------------------
+@router.get("/login")
+def login_page(request: Request, ctx: ContextDep) -> Response:
+    if ctx.sessions.read(request) is not None:
+        return _redirect("/admin")
+    return _login_form(request, ctx, None, 200)
+
+
+def _login_form(request: Request, ctx: AdminContext, error: str | None, status: int) -> Response:
+    nonce = ctx.sessions.new_login_nonce()
+    context = _base(request, None, "login")
+    context.update(
+        error=error, login_nonce=nonce, next=_safe_next(request.query_params.get("next"))
+    )
+    response = render(request, "login.html", context, status_code=status)
+    ctx.sessions.set_login_cookie(request, response, nonce)
+    return response
+
+
+@router.post("/login")
+async def login(request: Request, ctx: ContextDep) -> Response:
+    form = await request.form(max_files=0, max_fields=5)
+    if not ctx.sessions.check_login_token(request, _text(form, "login_nonce")):
+        return _login_form(request, ctx, "Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.", 400)
+    principal = ctx.registry.authenticate(_text(form, "token"))
+    if principal is None:
+        return _login_form(request, ctx, "Mã truy cập không đúng.", 401)
+    response = _redirect(_safe_next(form.get("next")))
+    ctx.sessions.set_session(request, response, principal)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    form = await request.form(max_files=0, max_fields=5)
+    if not csrf_ok(session, form.get("csrf")):
+        raise Forbidden("Biểu mẫu không hợp lệ; hãy tải lại trang.")
+    response = _redirect("/admin/login", ok="signedout")
+    ctx.sessions.clear(response)
+    return response
+
+
+# -- documents --------------------------------------------------------------------------------
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> dict[str, Any]:
+    params = request.query_params
+    page = int(params["page"]) if params.get("page", "").isdigit() else 1
+    page = max(1, min(page, 10_000))
+    status = params.get("status") if params.get("status") in DocumentStatus.ALL else None
+    flt = DocumentFilter(
+        doc_type=(params.get("type") or "").strip()[:100] or None,
+        issuer=(params.get("issuer") or "").strip()[:200] or None,
+        status=status,
+        date_from=_parse_date(params.get("date_from")),
+        date_to=_parse_date(params.get("date_to")),
+        text=(params.get("q") or "").replace("\x00", "").strip()[:200] or None,
+    )
+    docs, total = ctx.store.list_documents(flt, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    keep = {k: v for k, v in params.items() if k in ("q", "type", "status", "issuer",
+                                                      "date_from", "date_to") and v}
+    context = _base(request, session, "documents")
+    context.update(
+        docs=docs, total=total, page=page, pages=pages, filters=flt, query=keep,
+        page_link=lambda n: "/admin?" + urlencode({**keep, "page": n}),
+        stats=ctx.store.stats(), index_revision=ctx.retriever.revision,
+        index_mode=ctx.retriever.mode, job=ctx.jobs.latest(),
+        statuses=DocumentStatus.ALL, max_size=human_size(ctx.settings.max_upload_bytes),
+    )
+    return context
+
+
+@router.get("")
+def documents_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    return render(request, "documents.html", _list_context(request, ctx, session))
+
+
+@router.post("/upload")
+async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    form = await _writable_form(request, session, max_files=1, max_fields=5)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await _list_error(request, ctx, session, "Hãy chọn một tệp để tải lên.", 422)
+        limit = ctx.settings.max_upload_bytes
+        data = await upload.read(limit + 1)
+        result = await run_in_threadpool(
+            service.upload, ctx.store, data, upload.filename, actor=session.principal.name,
+            overrides={}, max_bytes=limit, max_chars=ctx.settings.max_text_chars,
+        )
+    except AdminError as exc:
+        return await _list_error(request, ctx, session, exc.detail, exc.status)
+    finally:
+        await form.close()
+    response = _redirect("/admin", ok=result.status, id=result.document.id)
+    if result.status != "unchanged":
+        response.background = _refresh(ctx)
+    return response
+
+
+async def _list_error(
+    request: Request, ctx: AdminContext, session: PageSession, message: str, status: int
+) -> Response:
+    context = await run_in_threadpool(_list_context, request, ctx, session)
+    context["error"] = message
+    return render(request, "documents.html", context, status_code=status)
+
+
+@router.post("/reindex")
+async def reindex_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    form = await _writable_form(request, session, max_files=0, max_fields=5)
+    await form.close()
+    try:
+        job = ctx.jobs.start(session.principal.name)
+    except JobBusy:
+        return await _list_error(request, ctx, session, "Đang có một lượt lập chỉ mục chạy.", 409)
+    await run_in_threadpool(
+        ctx.store.audit, actor=session.principal.name, action="reindex", after={"job": job.id}
+    )
+    return _redirect("/admin", ok="reindex")
+
+
+def _document_context(
+    request: Request, ctx: AdminContext, session: PageSession, doc: Document
+) -> dict[str, Any]:
+    assert doc.id is not None
+    context = _base(request, session, "documents")
+    context.update(
+        doc=doc,
+        values=_values_of(doc),
+        passages=ctx.store.passages_of(doc.id),
+        references=ctx.store.references_of(doc.id),
+        cited_by=sorted({r.document_id for r in ctx.store.cited_by([doc.id])}),
+        replacement=ctx.store.get_document(doc.superseded_by_id) if doc.superseded_by_id else None,
+        statuses=DocumentStatus.ALL,
+    )
+    return context
+
+
+def _values_of(doc: Document) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name in EDIT_FIELDS:
+        value = getattr(doc, name)
+        if name == "recipients":
+            values[name] = "\n".join(value or [])
+        elif isinstance(value, date):
+            values[name] = value.isoformat()
+        else:
+            values[name] = "" if value is None else str(value)
+    return values
+
+
+def _load(ctx: AdminContext, doc_id: int) -> Document:
+    if not 1 <= doc_id <= 2**31 - 1:
+        raise NotFound(f"Không có văn bản #{doc_id}.")
+    return service.get_document(ctx.store, doc_id)
+
+
+@router.get("/documents/{doc_id}")
+def document_page(request: Request, ctx: ContextDep, session: SessionDep, doc_id: int) -> Response:
+    doc = _load(ctx, doc_id)
+    return render(request, "document.html", _document_context(request, ctx, session, doc))
+
+
+def _changes_from_form(form: FormData, doc: Document) -> dict[str, Any]:
+    """Fields whose submitted value differs from the stored one ("" clears optional fields)."""
+    current = _values_of(doc)
+    changes: dict[str, Any] = {}
+    for name in EDIT_FIELDS:
+        raw = form.get(name)
+        if not isinstance(raw, str):
+            continue
+        value = raw.replace("\r\n", "\n").strip()
+        if name == "recipients":
+            value = "\n".join(line.strip() for line in value.split("\n") if line.strip())
+        if value == current[name]:
+            continue
+        if name == "recipients":
+            changes[name] = value.split("\n") if value else []
+        elif value == "" and name not in _REQUIRED:
+            changes[name] = None
+        elif name == "year" and value.isdigit() and len(value) < 6:
+            changes[name] = int(value)
+        else:
+            changes[name] = value
+    return changes
+
+
+@router.post("/documents/{doc_id}")
+async def save_document_page(
+    request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
+) -> Response:
+    form = await _writable_form(request, session, max_files=0, max_fields=40)
+    doc = await run_in_threadpool(_load, ctx, doc_id)
+    changes = _changes_from_form(form, doc)
+    if not changes:
+        return _redirect(f"/admin/documents/{doc_id}", ok="nochange", id=doc_id)
+    try:
+        update = DocumentUpdate(**changes)
+        await run_in_threadpool(
+            service.update_metadata, ctx.store, doc_id, update.changes(),
+            actor=session.principal.name,
+        )
+    except ValidationError as exc:
+        errors = [f"{e.field}: {e.message}" for e in field_errors(exc.errors())]
+        return await _document_error(request, ctx, session, doc_id, "Dữ liệu chưa hợp lệ.",
+                                     422, errors, form)
+    except AdminError as exc:
+        return await _document_error(request, ctx, session, doc_id, exc.detail, exc.status,
+                                     [], form)
+    return _redirect(f"/admin/documents/{doc_id}", ok="saved", id=doc_id, refresh=ctx)
+
+
+async def _document_error(
+    request: Request,
+    ctx: AdminContext,
+    session: PageSession,
+    doc_id: int,
+    message: str,
+    status: int,
+    errors: list[str],
+    form: FormData | None = None,
+) -> Response:
+    doc = await run_in_threadpool(_load, ctx, doc_id)
+    context = await run_in_threadpool(_document_context, request, ctx, session, doc)
+    if form is not None:
+        for name in EDIT_FIELDS:
+            value = form.get(name)
+            if isinstance(value, str):
+                context["values"][name] = value
+    context.update(error=message, errors=errors)
+    return render(request, "document.html", context, status_code=status)
+
+
+@router.post("/documents/{doc_id}/supersede")
+async def supersede_page(
+    request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
+) -> Response:
+    form = await _writable_form(request, session, max_files=0, max_fields=5)
+    raw = _text(form, "by_id").lstrip("#")
+    if raw and not (raw.isdigit() and len(raw) < 10):
+        return await _document_error(request, ctx, session, doc_id,
+                                     "Mã văn bản thay thế phải là một số.", 422, [])
+    try:
+        await run_in_threadpool(
+            service.supersede, ctx.store, doc_id, int(raw) if raw else None,
+            actor=session.principal.name,
+        )
+    except AdminError as exc:
+        if exc.status == 404:
+            raise
+        return await _document_error(request, ctx, session, doc_id, exc.detail, exc.status, [])
+    return _redirect(f"/admin/documents/{doc_id}", ok="superseded", id=doc_id, refresh=ctx)
+
+
+@router.get("/documents/{doc_id}/delete")
+def confirm_delete_page(
+    request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
+) -> Response:
+    doc = _load(ctx, doc_id)
+    context = _base(request, session, "documents")
+    context.update(doc=doc, passages=len(ctx.store.passages_of(doc_id)))
+    return render(request, "confirm_delete.html", context)
+
+
+@router.post("/documents/{doc_id}/delete")
+async def delete_page(
+    request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
+) -> Response:
+    form = await _writable_form(request, session, max_files=0, max_fields=5)
+    await form.close()
+    await run_in_threadpool(service.delete, ctx.store, doc_id, actor=session.principal.name)
+    return _redirect("/admin", ok="deleted", id=doc_id, refresh=ctx)
+
+
+# -- questions, feedback, audit ---------------------------------------------------------------
+def _offset(request: Request) -> tuple[int, int]:
+    raw = request.query_params.get("page", "1")
+    page = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+    return page, (page - 1) * PAGE_SIZE
+
+
+@router.get("/questions")
+def questions_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    show_all = request.query_params.get("all") == "1"
+    page, offset = _offset(request)
+    rows = ctx.store.questions(unanswered=None if show_all else True, offset=offset,
+                               limit=PAGE_SIZE)
+    context = _base(request, session, "questions")
+    context.update(rows=rows, show_all=show_all, page=page, more=len(rows) == PAGE_SIZE)
+    return render(request, "questions.html", context)
+
+
+@router.get("/feedback")
+def feedback_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    page, offset = _offset(request)
+    rows = ctx.store.feedback(offset=offset, limit=PAGE_SIZE)
+    asked = {}
+    for fb in rows:
+        if fb.query_id is not None and fb.query_id not in asked:
+            asked[fb.query_id] = ctx.store.get_query(fb.query_id)
+    context = _base(request, session, "feedback")
+    context.update(rows=rows, asked=asked, page=page, more=len(rows) == PAGE_SIZE)
+    return render(request, "feedback.html", context)
+
+
+@router.get("/audit")
+def audit_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
+    page, offset = _offset(request)
+    rows = ctx.store.audit_log(offset=offset, limit=PAGE_SIZE)
+    context = _base(request, session, "audit")
+    context.update(rows=rows, page=page, more=len(rows) == PAGE_SIZE)
+    return render(request, "audit.html", context)
+
+
+def login_redirect(exc: LoginRequired) -> RedirectResponse:
+    return RedirectResponse(f"/admin/login?next={quote(_safe_next(exc.next_path))}",
+                            status_code=303)

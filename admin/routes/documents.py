@@ -1,0 +1,168 @@
+"""/api/v1/documents: upload, list, read, fix metadata, supersede, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    File,
+    Form,
+    Path,
+    Query,
+    Response,
+    UploadFile,
+)
+
+from admin import service
+from admin.deps import ContextDep, PrincipalDep, StoreDep, WriterDep, single_query_values
+from admin.errors import problem_responses
+from admin.jobs import refresh_quietly
+from admin.schemas import (
+    DocumentDetail,
+    DocumentList,
+    DocumentPublic,
+    DocumentQuery,
+    DocumentUpdate,
+    PassagePublic,
+    ReferencePublic,
+    SupersedeRequest,
+    UploadForm,
+    UploadResult,
+)
+from corpus.store import DocumentFilter
+
+router = APIRouter(
+    prefix="/documents", tags=["documents"], dependencies=[Depends(single_query_values)]
+)
+
+DocId = Annotated[int, Path(ge=1, le=2**31 - 1, description="id của văn bản")]
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Tải lên một văn bản (kèm thông tin sửa tay nếu cần)",
+    response_model=UploadResult,
+    responses={
+        200: {"model": UploadResult, "description": "Nội dung đã có, hoặc phiên bản mới"},
+        **problem_responses(400, 401, 403, 409, 413, 415, 422),
+    },
+)
+def upload_document(
+    ctx: ContextDep,
+    principal: WriterDep,
+    response: Response,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile, File(description=".docx, .pdf, .txt, .md hoặc .doc")],
+    overrides: Annotated[UploadForm, Form()],
+) -> UploadResult:
+    limit = ctx.settings.max_upload_bytes
+    name = service.check_filename(file.filename)
+    data = file.file.read(limit + 1)
+    result = service.upload(
+        ctx.store, data, name, actor=principal.name, overrides=overrides.overrides(),
+        max_bytes=limit, max_chars=ctx.settings.max_text_chars,
+    )
+    doc = result.document
+    if result.status == "added":
+        response.headers["Location"] = f"/api/v1/documents/{doc.id}"
+    else:
+        response.status_code = 200
+    if result.status != "unchanged":
+        background.add_task(refresh_quietly, ctx.retriever)
+    return UploadResult(
+        status=result.status,  # type: ignore[arg-type]
+        message=result.message,
+        document=DocumentPublic.of(doc),
+        passages=result.passages,
+    )
+
+
+@router.get(
+    "",
+    summary="Danh sách văn bản (lọc, phân trang)",
+    response_model=DocumentList,
+    responses=problem_responses(401, 422),
+)
+def list_documents(
+    store: StoreDep, principal: PrincipalDep, query: Annotated[DocumentQuery, Query()]
+) -> DocumentList:
+    # An inverted date range is not an error: no document falls inside it.
+    flt = DocumentFilter(
+        doc_type=query.type or None, issuer=query.issuer or None, status=query.status,
+        date_from=query.date_from, date_to=query.date_to,
+        text=(query.q or "").strip() or None,
+    )
+    docs, total = store.list_documents(flt, offset=query.offset, limit=query.limit)
+    return DocumentList(items=[DocumentPublic.of(d) for d in docs], total=total,
+                        offset=query.offset, limit=query.limit)
+
+
+@router.get(
+    "/{doc_id}",
+    summary="Một văn bản, kèm các đoạn và tham chiếu",
+    response_model=DocumentDetail,
+    responses=problem_responses(401, 404, 422),
+)
+def get_document(store: StoreDep, principal: PrincipalDep, doc_id: DocId) -> DocumentDetail:
+    doc = service.get_document(store, doc_id)
+    cited_by = sorted({r.document_id for r in store.cited_by([doc_id])})
+    return DocumentDetail(
+        **DocumentPublic.of(doc).model_dump(),
+        passages=[PassagePublic.of(p) for p in store.passages_of(doc_id)],
+        references=[ReferencePublic.of(r) for r in store.references_of(doc_id)],
+        cited_by=cited_by,
+    )
+
+
+@router.patch(
+    "/{doc_id}",
+    summary="Sửa thông tin văn bản (được lập chỉ mục lại)",
+    response_model=DocumentPublic,
+    responses=problem_responses(400, 401, 403, 404, 413, 422),
+)
+def update_document(
+    ctx: ContextDep,
+    principal: WriterDep,
+    background: BackgroundTasks,
+    doc_id: DocId,
+    body: DocumentUpdate,
+) -> DocumentPublic:
+    doc = service.update_metadata(ctx.store, doc_id, body.changes(), actor=principal.name)
+    background.add_task(refresh_quietly, ctx.retriever)
+    return DocumentPublic.of(doc)
+
+
+@router.delete(
+    "/{doc_id}",
+    status_code=204,
+    summary="Xóa văn bản (khỏi câu trả lời ở mọi tiến trình)",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def delete_document(
+    ctx: ContextDep, principal: WriterDep, background: BackgroundTasks, doc_id: DocId
+) -> Response:
+    service.delete(ctx.store, doc_id, actor=principal.name)
+    background.add_task(refresh_quietly, ctx.retriever)
+    return Response(status_code=204, background=background)
+
+
+@router.post(
+    "/{doc_id}/supersede",
+    summary="Đánh dấu văn bản đã bị thay thế",
+    response_model=DocumentPublic,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
+)
+def supersede_document(
+    ctx: ContextDep,
+    principal: WriterDep,
+    background: BackgroundTasks,
+    doc_id: DocId,
+    body: SupersedeRequest,
+) -> DocumentPublic:
+    doc = service.supersede(ctx.store, doc_id, body.by_id, actor=principal.name)
+    background.add_task(refresh_quietly, ctx.retriever)
+    return DocumentPublic.of(doc)
