@@ -64,7 +64,7 @@ class BotServices:
             return retriever
 
         self.retriever = await asyncio.to_thread(load)
-        self._answerer = Answerer(self.store, self.retriever)
+        self._answerer = Answerer.from_settings(self.store, self.retriever, self.settings)
         log.info("Retriever ready: mode %s, %d passages", self.retriever.mode, len(self.retriever))
         if self.settings.refresh_seconds > 0:
             self.refresher = RefreshLoop(self.retriever, self.settings.refresh_seconds)

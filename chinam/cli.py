@@ -157,7 +157,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     store = open_store(settings)
     retriever = build_retriever(settings, store)
     retriever.refresh()
-    answer = Answerer(store, retriever).answer(args.question, channel="cli")
+    answerer = Answerer.from_settings(store, retriever, settings)
+    answer = answerer.answer(args.question, channel="cli")
     if args.json:
         _print_json(answer_to_dict(answer))
     else:

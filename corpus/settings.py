@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+    llm_timeout: float = 20.0
 
     @property
     def db_url(self) -> str:

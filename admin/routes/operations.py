@@ -94,7 +94,7 @@ def reindex_status(
     responses=problem_responses(400, 401, 413, 422),
 )
 def ask(ctx: ContextDep, principal: PrincipalDep, body: AskRequest) -> dict[str, Any]:
-    answerer = Answerer(ctx.store, ctx.retriever)
+    answerer = Answerer.from_settings(ctx.store, ctx.retriever, ctx.settings)
     answer = answerer.answer(
         body.question, channel="api", user_ref=f"token:{principal.name}", offset=body.offset
     )

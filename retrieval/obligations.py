@@ -1,0 +1,416 @@
+"""Who must do what, by when: sentences that assign work, with their actor and deadline.
+
+Works on a document's passages in reading order. A clause is an obligation when it assigns
+work ("đề nghị …", "… có trách nhiệm …", "Thủ trưởng đơn vị phối hợp …", or an imperative
+that starts with a work verb: "Xây dựng các chương trình phối hợp …"). Its actor is
+
+- the party named after "đề nghị / yêu cầu / giao" ("Sở GD&ĐT đề nghị *thủ trưởng các đơn
+  vị* tổ chức …"),
+- else the subject before the first work verb, when it is an organisation or a role
+  ("*Còn Sở GD&ĐT Hà Nội* sẽ chủ động phối hợp …"),
+- else the last actor named in the same section (a sentence without a subject continues the
+  previous one), or the document's addressee ("… trân trọng đề nghị *Ủy ban nhân dân các
+  tỉnh* … chỉ đạo và thực hiện", the "Kính gửi" list).
+
+Everything returned is verbatim text with offsets; nothing is rephrased.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from corpus.models import Document, Passage
+from retrieval.analyzer import abbreviations
+from retrieval.quoting import (
+    ELLIPSIS,
+    Span,
+    bare_view,
+    clause_spans,
+    folded_view,
+    sentence_spans,
+)
+
+MAX_ACTION_CHARS = 420
+MAX_ACTOR_WORDS = 24
+UNNAMED_ACTOR = "Cơ quan, đơn vị nhận văn bản"
+
+# Work verbs, folded (with diacritics). The first one after the start of a clause ends the
+# subject. Longer phrases first so "có trách nhiệm" wins over "có".
+_VERBS = sorted(
+    """có trách nhiệm|chịu trách nhiệm|có nhiệm vụ|phải|cần|sẽ|chủ trì|phối hợp|tham mưu|
+    xây dựng|tổ chức|chỉ đạo|triển khai|thực hiện|hướng dẫn|báo cáo|kiểm tra|rà soát|ban hành|
+    bảo đảm|đảm bảo|quán triệt|nghiên cứu|tuyên truyền|tăng cường|hỗ trợ|bố trí|cập nhật|
+    chủ động|nghiêm túc|khẩn trương|tiếp tục|gửi|nộp|cử|đề xuất|trình|giám sát|phát động|
+    duy trì|thiết lập|lưu ý|nâng cao|đẩy mạnh|huy động|chuẩn bị|cung cấp|tổng hợp|theo dõi|
+    phân công|xác định|thống nhất|quản lý|sử dụng|khai thác|phát huy|ưu tiên|rà soát|lập|
+    tập trung|phổ biến|vận động|chăm lo|kịp thời|thường xuyên|không để|không được|nghiêm cấm|
+    hoàn thành|hoàn thiện|ký kết|tạo điều kiện|chỉ đạo|giao|
+    lãnh đạo""".replace("\n", "").split("|"),
+    key=len,
+    reverse=True,
+)
+_VERB_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v.strip()) for v in _VERBS) + r")(?!\w)")
+
+# Words that make a clause assign work at all (a subset of the verbs plus modal cues).
+_CUE_RE = re.compile(
+    r"(?<!\w)(?:đề nghị|yêu cầu|giao|có trách nhiệm|chịu trách nhiệm|có nhiệm vụ|phải|cần|"
+    r"chủ trì|phối hợp|tham mưu|xây dựng|tổ chức|chỉ đạo|triển khai|thực hiện|hướng dẫn|"
+    r"báo cáo|kiểm tra|rà soát|ban hành|bảo đảm|đảm bảo|quán triệt|bố trí|cập nhật|khẩn trương|"
+    r"hỗ trợ|tăng cường|không để|nghiêm cấm|hoàn thành|lưu ý|sử dụng|xác định|ưu tiên)(?!\w)"
+)
+_REQUEST_RE = re.compile(
+    r"(?<!\w)(?:trân trọng |kính |tiếp tục )?(?:đề nghị|yêu cầu|giao cho|giao)\s+"
+)
+# Openers that carry no meaning for the subject ("Còn", "Đồng thời,", list markers).
+_LEAD_RE = re.compile(
+    r"^(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)?"
+    r"(?:(?:còn|đồng thời|ngoài ra|cùng với đó|mặt khác|theo đó|bên cạnh đó|sau đó|trong đó|"
+    r"vì vậy|do đó|do vậy|để thực hiện các nội dung trên|để thực hiện nội dung trên)\s*,?\s*)*"
+)
+# A clause reporting what happened or is in progress does not assign work.
+_REPORT_RE = re.compile(r"(?<!\w)(?:đã|đang|vừa|chưa)(?!\w)")
+_AGREED_RE = re.compile(r"(?<!\w)đã thống nhất(?!\w)")
+_NOT_DUTY_START = re.compile(
+    r"^(?:căn cứ|kính gửi|nơi nhận|v/v|trân trọng|\[\s*\d*|\(\d+\)|"
+    r"(?:thực hiện|theo) (?:nghị quyết|kế hoạch|công văn|quyết định|chỉ thị|thông tư|"
+    r"nghị định|luật|hướng dẫn|chương trình|thông báo)(?!\w)[^,;]{0,60}? số)"
+)
+# Heads of actor phrases (folded), optionally after a quantifier.
+_ACTOR_HEAD_RE = re.compile(
+    r"^(?!trường hợp|cơ sở vật chất|hội nghị|vụ việc|bộ sách|sở thích|đoàn kết|ban hành)"
+    r"(?:(?:các|những|mỗi|từng|toàn thể|tất cả)\s+)?(?:"
+    r"sở|phòng|bộ|ban|ủy ban|ubnd|hđnd|thủ trưởng|hiệu trưởng|phó hiệu trưởng|giám đốc|"
+    r"trưởng|lãnh đạo|người đứng đầu|công đoàn|liên đoàn|lđlđ|thường trực|đoàn|hội|chi bộ|"
+    r"cấp ủy|đảng ủy|tỉnh ủy|thành ủy|huyện ủy|đơn vị|cơ quan|cơ sở giáo dục|cơ sở|nhà trường|"
+    r"trường|giáo viên|nhà giáo|cán bộ|viên chức|công chức|người lao động|người sử dụng lao động|"
+    r"học sinh|cha mẹ|gia đình|tổ chuyên môn|tổ trưởng|địa phương|văn phòng|vụ|cục|thanh tra|"
+    r"chính phủ|thủ tướng|bộ trưởng|chủ tịch|hai bên|các bên|doanh nghiệp|mặt trận|"
+    r"tổ chức công đoàn|tổ chức đảng|tổ chức, cá nhân|ngành|chính quyền|ủy ban nhân dân)(?!\w)"
+)
+_CLOSING_RE = re.compile(
+    r"(?:trân trọng |kính )?đề nghị\s+(?P<actor>[^.;:\n]{3,160}?)\s+(?:chỉ đạo|nghiêm túc|"
+    r"quan tâm|phối hợp|triển khai|tổ chức|thực hiện)[^.\n]{0,60}thực hiện\s*\.",
+)
+
+# Deadlines (folded text). Conditions such as "đã ban hành trước ngày …" are not deadlines.
+_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\d{1,2} tháng \d{1,2}(?: năm \d{4})?"
+_DEADLINE_RE = re.compile(
+    rf"(?<!\w)(?:(?:trước|chậm nhất(?: là)?(?: vào)?|đến hết|hạn chót|hạn cuối)\s+(?:ngày\s+)?"
+    rf"(?:{_DATE})"
+    r"|trước khi (?:bắt đầu |kết thúc |khai giảng )?(?:năm học|học kỳ|khai giảng|vào lớp)"
+    r"[^,;.]{0,25}"
+    r"|trong thời hạn \d+ (?:ngày|tháng|năm)(?: làm việc)?(?: kể từ [^,;.()]{3,80})?"
+    r"|(?:hằng|hàng|định kỳ(?: \d+ tháng)?)\s+(?:năm học|năm|quý|tháng|tuần|ngày)(?!\w)"
+    r"|(?:ngay từ đầu|từ đầu|đầu|cuối) năm học(?: \d{4}\s*[-–]\s*\d{4})?"
+    r"|trong năm học \d{4}\s*[-–]\s*\d{4}"
+    r"|(?:ngay|khẩn trương)(?= (?:ban hành|báo cáo|triển khai|thực hiện|gửi|nộp))"
+    r")"
+)
+_CONDITION_BEFORE = re.compile(
+    r"(?<!\w)(?:phê duyệt|ban hành|được cấp|cấp|tuyển dụng|ký|có hiệu lực(?: thi hành)?)\s*$"
+)
+_QUESTION_ACTOR_END = re.compile(
+    r"(?<!\w)(?:phai|can|co trach nhiem|chiu trach nhiem|co nhiem vu|lam gi|duoc giao|se|"
+    r"thuc hien|trien khai|to chuc|phoi hop|nhiem vu|trach nhiem)(?!\w)"
+)
+_PASSIVE = re.compile(r"(?<!\w)(?:được|bị)(?!\w)")
+_TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
+_LEADER_OF = re.compile(
+    r"\s+(?:các|sở|phòng|đơn vị|cơ quan|nhà trường|ubnd|ủy ban|bộ|ngành|địa phương|trường)(?!\w)"
+)
+_CONDITION_LEAD = re.compile(
+    r"^(?:đối với|trong trường hợp|trường hợp|khi|nếu)(?!\w)[^;]{0,200}?(?<!\w)thì\s+"
+)
+_QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One work-assigning clause of a passage."""
+
+    passage_id: int
+    document_id: int
+    section: str
+    actor: str
+    actor_key: str
+    explicit: bool
+    action: str
+    start: int
+    end: int
+    deadline: str | None
+    order: int
+
+
+def actor_key(actor: str) -> str:
+    """Grouping key: no diacritics, abbreviations expanded, quantifiers dropped."""
+    table = abbreviations()
+    words: list[str] = []
+    for raw in re.findall(r"[\w&.-]+", actor):
+        key = bare_view(raw).replace("&", "").replace("-", "").replace(".", "")
+        expansion = table.get(key) if raw.isupper() or "&" in raw or len(key) > 3 else None
+        words.extend(bare_view(expansion).split() if expansion else [key])
+    return " ".join(w for w in words if w and w not in _QUANTIFIERS)
+
+
+def question_actor(question: str) -> str | None:
+    """The party a question asks about ("Sở GD&ĐT Hà Nội có trách nhiệm gì …"), as a key."""
+    bare = bare_view(question)
+    m = _QUESTION_ACTOR_END.search(bare)
+    if m is None or m.start() == 0:
+        return None
+    head = question[: m.start()]
+    head = re.sub(r"^\s*(?:theo\s+[^,]*,\s*)", "", head, flags=re.IGNORECASE)
+    key = actor_key(head)
+    return key or None
+
+
+def actors_match(a: str, b: str) -> bool:
+    """Whether two actor keys name the same party (one's words contain the other's)."""
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return False
+    return wa <= wb or wb <= wa
+
+
+def default_actor(doc: Document) -> str:
+    """Whom a document addresses when a sentence names nobody."""
+    tail = doc.text
+    folded = folded_view(tail)
+    found = list(_CLOSING_RE.finditer(folded))
+    if found:
+        m = found[-1]
+        actor = tail[m.start("actor") : m.end("actor")].strip(" ,")
+        if _ACTOR_HEAD_RE.match(folded_view(actor)):
+            return _capitalise(actor)
+    recipients = [r.strip(" -;.") for r in doc.recipients if r.strip(" -;.")]
+    if len(recipients) == 1:
+        return _capitalise(recipients[0])
+    return UNNAMED_ACTOR
+
+
+def _capitalise(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _subject(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, int]:
+    """The actor phrase at ``lo`` (before the first work verb) and where the verb starts."""
+    m = _first_verb(text, folded, lo, hi)
+    if m is None:
+        return None, -1
+    phrase = _TRAILING_AUX.sub("", text[lo : m.start()].strip(" ,:")).strip(" ,:")
+    if not phrase:
+        return None, m.start()
+    folded_phrase = folded_view(phrase)
+    if (
+        len(phrase.split()) > MAX_ACTOR_WORDS
+        or not _ACTOR_HEAD_RE.match(folded_phrase)
+        or _PASSIVE.search(folded_phrase)
+    ):
+        return None, -1
+    return phrase, m.start()
+
+
+def _first_verb(text: str, folded: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The first work verb at or after ``lo`` that is not part of a proper name ("Ban *Xây
+    dựng* Đảng") nor the head of an actor ("*Lãnh đạo* các đơn vị")."""
+    for m in _VERB_RE.finditer(folded, lo, hi):
+        if m.start() > lo and text[m.start()].isupper():
+            continue
+        if m.group(0) == "lãnh đạo" and _LEADER_OF.match(folded, m.end()):
+            continue
+        return m
+    return None
+
+
+def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
+    """(actor named in the clause or None, whether the clause is a duty at all)."""
+    lo, hi = span
+    lead = _LEAD_RE.match(folded[lo:hi])
+    start = lo + (lead.end() if lead else 0)
+    condition = _CONDITION_LEAD.match(folded[start:hi])
+    if condition:
+        start += condition.end()
+    clause = folded[start:hi]
+    if not clause or _NOT_DUTY_START.match(clause) or not _CUE_RE.search(clause):
+        return None, False
+    request = _REQUEST_RE.search(folded, start, hi)
+    if request and not _requester(text, folded, start, request.start()):
+        request = None
+    verb = _first_verb(text, folded, start, hi)
+    if request and (verb is None or request.start() <= verb.start()):
+        if _REPORT_RE.search(folded, start, request.start()):
+            return None, False
+        actor, _ = _subject(text, folded, request.end(), hi)
+        return (_capitalise(actor) if actor else None), True
+    actor, verb_at = _subject(text, folded, start, hi)
+    if verb_at < 0:
+        return None, False  # a subject we do not recognise as a party: descriptive text
+    before_verb = folded[start:verb_at]
+    if _REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi):
+        return None, False
+    return (_capitalise(actor) if actor else None), True
+
+
+def _requester(text: str, folded: str, lo: int, hi: int) -> bool:
+    """Whether what precedes "đề nghị" is nothing or the requesting party ("Sở GD&ĐT")."""
+    phrase = text[lo:hi].strip(" ,")
+    if not phrase:
+        return True
+    return len(phrase.split()) <= MAX_ACTOR_WORDS and bool(
+        _ACTOR_HEAD_RE.match(folded_view(phrase))
+    ) and _VERB_RE.search(folded_view(phrase)) is None
+
+
+def deadlines(text: str) -> list[str]:
+    """Deadline phrases of a clause, verbatim ("trước ngày 30/9/2026", "hằng năm")."""
+    folded = folded_view(text)
+    out: list[str] = []
+    for m in _DEADLINE_RE.finditer(folded):
+        phrase = text[m.start() : m.end()].strip(" ,")
+        if phrase.lower().startswith("trước") and _CONDITION_BEFORE.search(folded[: m.start()]):
+            continue
+        if phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def _action_text(text: str, span: Span) -> tuple[str, int, int]:
+    s, e = span
+    if e - s <= MAX_ACTION_CHARS:
+        return text[s:e], s, e
+    cut = max(text.rfind(";", s, s + MAX_ACTION_CHARS), text.rfind(",", s, s + MAX_ACTION_CHARS))
+    if cut <= s + MAX_ACTION_CHARS // 2:
+        cut = text.rfind(" ", s, s + MAX_ACTION_CHARS)
+    cut = cut if cut > s else s + MAX_ACTION_CHARS
+    return text[s:cut].rstrip(" ,;") + ELLIPSIS, s, cut
+
+
+def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
+    """Every duty in ``passages`` (one document, any order), in reading order.
+
+    A clause without a subject takes the last actor named in the same section; at a new
+    section, or before any actor is named, the document's addressee.
+    """
+    fallback = default_actor(doc)
+    out: list[Duty] = []
+    current: str | None = None
+    section: str | None = None
+    order = 0
+    for p in sorted(passages, key=lambda p: p.ordinal):
+        if p.id is None:
+            continue
+        if p.section != section:
+            section, current = p.section, None
+        text = p.text
+        folded = folded_view(text)
+        for sentence in sentence_spans(text):
+            for clause in _clauses(text, folded, sentence):
+                if _looks_like_heading(text, clause):
+                    current = None
+                    continue
+                actor, is_duty = _actor_of(text, folded, clause)
+                if actor:
+                    current = actor
+                if not is_duty:
+                    continue
+                name = actor or current or fallback
+                action, s, e = _action_text(text, clause)
+                found = deadlines(text[clause[0] : clause[1]])
+                out.append(
+                    Duty(
+                        passage_id=p.id,
+                        document_id=p.document_id,
+                        section=p.section,
+                        actor=name,
+                        actor_key=actor_key(name),
+                        explicit=actor is not None,
+                        action=action,
+                        start=s,
+                        end=e,
+                        deadline="; ".join(found) if found else None,
+                        order=order,
+                    )
+                )
+                order += 1
+    return out
+
+
+def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
+    """Clauses of a sentence; a clause without any verb (part of a list of parties) is
+    joined to the next one."""
+    out: list[Span] = []
+    pending: int | None = None
+    for s, e in clause_spans(text, sentence):
+        if _VERB_RE.search(folded, s, e) is None and not text[s:e].rstrip().endswith("."):
+            pending = s if pending is None else pending
+            continue
+        out.append((pending if pending is not None else s, e))
+        pending = None
+    if pending is not None:
+        out.append((pending, sentence[1]))
+    return out
+
+
+def _looks_like_heading(text: str, span: Span) -> bool:
+    """A numbered heading line without final punctuation ("2. Về việc tuyển dụng …")."""
+    s, e = span
+    line = text[s:e]
+    if line.endswith((".", ";", ":", "?", "!", ELLIPSIS)) or "\n" in line:
+        return False
+    line_start = s == 0 or text[s - 1] == "\n"
+    line_end = e == len(text) or text[e : e + 1] == "\n"
+    numbered = re.match(r"^(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]\s", line) is not None
+    return line_start and line_end and (len(line) <= 90 or (numbered and len(line) <= 250))
+
+
+# Words that ask for duties or name documents; they say nothing about the topic.
+_GENERIC = frozenset(re.findall(
+    r"\w+",
+    """phai can lam gi trach nhiem nhiem vu yeu cau trien khai thuc hien the nao nhu sao ai
+    co chiu duoc giao cong van nghi quyet ke hoach quyet dinh chi thi thong tu nghi dinh luat
+    van ban theo so han thoi khi nao truoc ngay den hoan thanh gom nhung viec""",
+))
+
+
+def topic_words(question: str, actor: str | None) -> set[str]:
+    """The question's words about the subject matter (diacritic-free): no actor, no
+    "phải làm gì", no document names or numbers."""
+    from retrieval.confidence import content_words
+
+    words = set(content_words(bare_view(question)))
+    drop = _GENERIC | set((actor or "").split())
+    return {w for w in words if w not in drop and not w.isdigit() and len(w) > 1}
+
+
+def rank_duties(
+    duties: Iterable[Duty],
+    *,
+    terms: Sequence[str],
+    actor: str | None,
+    wants_deadline: bool,
+    keep_unrelated: bool = True,
+) -> list[Duty]:
+    """Duties most relevant to a question first: the asked-about actor, words about the
+    topic, a deadline when the question asks "khi nào / hạn", then reading order. Without
+    ``keep_unrelated``, duties sharing no topic word are dropped when two or more do."""
+    topic = {bare_view(t) for t in terms}
+
+    def overlap(d: Duty) -> int:
+        return len(set(re.findall(r"\w+", bare_view(d.action))) & topic)
+
+    def score(d: Duty) -> tuple[int, int, int, int, int]:
+        asked = 1 if actor and actors_match(actor, d.actor_key) else 0
+        timed = 1 if wants_deadline and d.deadline else 0
+        shared = overlap(d)
+        return (-asked, -min(shared, 1), -timed, -shared, d.order)
+
+    ranked = sorted(duties, key=score)
+    if not keep_unrelated and sum(1 for d in ranked if overlap(d)) >= 2:
+        ranked = [
+            d for d in ranked
+            if overlap(d) or (actor and d.explicit and actors_match(actor, d.actor_key))
+        ]
+    return ranked

@@ -1,0 +1,153 @@
+"""Who must do what, by when: extraction over the bundled samples (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.models import Document, Passage
+from corpus.store import CorpusStore
+from retrieval.obligations import (
+    Duty,
+    actor_key,
+    actors_match,
+    deadlines,
+    default_actor,
+    extract_duties,
+    question_actor,
+    rank_duties,
+)
+
+
+def _doc(store: CorpusStore, source_prefix: str) -> tuple[Document, list[Passage]]:
+    docs, _ = store.list_documents(limit=50)
+    doc = next(d for d in docs if d.source_name.startswith(source_prefix))
+    assert doc.id is not None
+    return doc, store.passages_of(doc.id)
+
+
+def _by_actor(duties: list[Duty]) -> dict[str, list[Duty]]:
+    out: dict[str, list[Duty]] = {}
+    for d in duties:
+        out.setdefault(d.actor, []).append(d)
+    return out
+
+
+def _verbatim(duties: list[Duty], passages: list[Passage]) -> None:
+    text_of = {p.id: p.text for p in passages}
+    for d in duties:
+        action = d.action.removesuffix("…")
+        assert action in text_of[d.passage_id]
+        assert text_of[d.passage_id][d.start : d.start + len(action)] == action
+
+
+def test_long_an_dispatch_assigns_work_to_heads_of_units_and_the_union(
+    seeded_store: CorpusStore,
+) -> None:
+    doc, passages = _doc(seeded_store, "seed-000")
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    by_actor = _by_actor(duties)
+    heads = by_actor["Thủ trưởng các đơn vị"][0].action
+    assert "tổ chức nghiên cứu quán triệt Nghị quyết số 02-NQ/TW" in heads
+    assert "đến đội ngũ công chức, viên chức" in heads
+    assert "phối hợp với tổ chức công đoàn tham mưu cấp ủy" in by_actor["Thủ trưởng đơn vị"][0].action
+    union = [d.action for d in by_actor["Thường trực Công đoàn ngành Giáo dục và Đào tạo"]]
+    assert any("tham mưu các cấp lãnh đạo" in a for a in union)
+    # the sentence without a subject continues the previous one
+    assert any(a.startswith("Xây dựng các chương trình phối hợp") and "lâu dài" in a for a in union)
+    assert "Các đơn vị" in by_actor
+    # "Căn cứ …" and "Thực hiện Kế hoạch số …" cite documents, they assign nothing
+    assert not any(d.action.startswith(("Căn cứ", "Thực hiện Kế hoạch")) for d in duties)
+    # the two spellings of the heads of units group together
+    assert actor_key("Thủ trưởng các đơn vị") == actor_key("Thủ trưởng đơn vị")
+
+
+def test_hanoi_news_item_attributes_duties_across_paragraphs(seeded_store: CorpusStore) -> None:
+    doc, passages = _doc(seeded_store, "seed-002")
+    by_actor = _by_actor(extract_duties(doc, passages))
+    so = [d.action for d in by_actor["Sở GD&ĐT Hà Nội"]]
+    assert so[0].startswith("Còn Sở GD&ĐT Hà Nội sẽ chủ động phối hợp chỉ đạo")
+    assert any(a.startswith("Hỗ trợ kinh phí để Công đoàn Giáo dục Hà Nội") for a in so)
+    assert any("chỉ đạo các phòng GD&ĐT quận, huyện, thị xã" in a for a in so)
+    union = [d.action for d in by_actor["Công đoàn ngành Giáo dục Hà Nội"]]
+    assert any("Kế hoạch liên tịch" in a for a in union)
+    # a news report of what happened assigns nothing
+    assert not any("đã diễn ra" in d.action for d in extract_duties(doc, passages))
+
+
+def test_cv_5243_actors_and_deadlines(seeded_store: CorpusStore) -> None:
+    doc, passages = _doc(seeded_store, "cong-van-5243")
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    # the closing "trân trọng đề nghị Ủy ban nhân dân các tỉnh … chỉ đạo và thực hiện" names the
+    # addressee of every sentence without a subject
+    assert default_actor(doc) == "Uỷ ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    training = [d for d in duties if d.actor == "Các địa phương"]
+    assert training and any(d.deadline == "trước ngày 30/9/2026" for d in training)
+    promotion = next(d for d in duties if "xét thăng hạng" in d.action)
+    assert promotion.deadline == "đến hết ngày 31/12/2026"  # not "trước ngày 30/6/2026": a condition
+    assert promotion.actor == "Uỷ ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    # the ministry's report of its own work is no duty
+    assert not any(d.action.startswith("Bộ Giáo dục và Đào tạo đang") for d in duties)
+
+
+def test_cv_5208_actors_and_deadlines(seeded_store: CorpusStore) -> None:
+    doc, passages = _doc(seeded_store, "cong-van-5208")
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    by_actor = _by_actor(duties)
+    assert any(a.startswith("hiệu trưởng chịu trách nhiệm tổ chức thực hiện kế hoạch giáo dục")
+               for a in (d.action for d in by_actor["Hiệu trưởng"]))
+    textbooks = next(d for d in duties if d.action.startswith("Bảo đảm cung ứng đầy đủ, kịp thời"))
+    assert textbooks.actor == "Sở GDĐT" and textbooks.deadline == "trước khi bắt đầu năm học"
+    plan = next(d for d in duties if "kế hoạch nhiệm vụ giáo dục phổ thông năm học 2026-2027"
+                in d.action)
+    assert plan.actor == "Sở GDĐT" and plan.explicit
+    assert any("báo cáo vướng mắc" in d.action and d.actor == "Sở GDĐT" for d in duties)
+    assert actor_key("Sở GDĐT") == actor_key("Sở GD&ĐT") == actor_key("Sở GDDT")
+    # headings are not duties
+    assert not any(d.action == "Xây dựng và thực hiện kế hoạch giáo dục nhà trường" for d in duties)
+
+
+def test_hard_wrapped_dispatch_keeps_the_actor_list(seeded_store: CorpusStore) -> None:
+    doc, passages = _doc(seeded_store, "cong-van-999")
+    duties = extract_duties(doc, passages)
+    first = duties[0]
+    assert first.actor.startswith("Ban Tuyên giáo và Dân vận các đảng ủy trực thuộc Thành ủy")
+    assert "Ban Xây dựng Đảng các phường, xã" in first.actor  # "Xây dựng" here is a name
+    assert any(d.action.startswith("- Tổ chức quán triệt") and d.actor == first.actor
+               for d in duties)
+
+
+def test_deadline_phrases() -> None:
+    assert deadlines("Các trường gửi báo cáo trước ngày 15/12/2026.") == ["trước ngày 15/12/2026"]
+    assert deadlines("Định kỳ hằng năm báo cáo kết quả.") == ["hằng năm"]
+    assert deadlines("trong thời hạn 12 tháng kể từ ngày có hiệu lực") == [
+        "trong thời hạn 12 tháng kể từ ngày có hiệu lực"
+    ]
+    assert deadlines("các quyết định đã ban hành trước ngày 01/7/2026") == []
+    assert deadlines("chậm nhất ngày 30 tháng 6 năm 2027") == ["chậm nhất ngày 30 tháng 6 năm 2027"]
+
+
+@pytest.mark.parametrize(
+    ("question", "actor"),
+    [
+        ("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?", "don vi"),
+        ("cac don vi phai lam gi theo nq 02", "don vi"),
+        ("Sở GD&ĐT Hà Nội có trách nhiệm gì trong phối hợp với Công đoàn ngành?",
+         "so giao duc va dao tao ha noi"),
+        ("Theo công văn 5243, các địa phương phải hoàn thành bồi dưỡng khi nào?", "dia phuong"),
+        ("Phải làm gì để thực hiện NQ 02?", None),
+    ],
+)
+def test_question_actor(question: str, actor: str | None) -> None:
+    assert question_actor(question) == actor
+
+
+def test_actors_match_and_ranking(seeded_store: CorpusStore) -> None:
+    assert actors_match("don vi", "thu truong don vi")
+    assert not actors_match("so giao duc va dao tao ha noi", "thu truong don vi")
+    doc, passages = _doc(seeded_store, "seed-002")
+    ranked = rank_duties(extract_duties(doc, passages), terms=["kinh", "phí"],
+                         actor="so giao duc va dao tao ha noi", wants_deadline=False)
+    assert ranked[0].actor == "Sở GD&ĐT Hà Nội" and "kinh phí" in ranked[0].action
