@@ -113,7 +113,13 @@ class SentenceTransformerEncoder:
         self._passage_prompt = passage_prompt if passage_prompt in prompts else None
         self._query_prefix = "" if self._query_prompt else f"{query_prompt}: "
         self._passage_prefix = "" if self._passage_prompt else f"{passage_prompt}: "
-        self._dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers >= 6 renamed the method; 5.x only has the old name.
+        model = self._model
+        dimension = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        self._dim = int(dimension() or 0)
         self._id = model_fingerprint(name_or_path, backend)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
