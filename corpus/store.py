@@ -409,7 +409,11 @@ class CorpusStore:
     # -- references: the directive graph ---------------------------------------------------
     def references_of(self, doc_id: int) -> list[Reference]:
         with self.session() as s:
-            stmt = select(Reference).where(Reference.document_id == doc_id).order_by(col(Reference.id))
+            stmt = (
+                select(Reference)
+                .where(Reference.document_id == doc_id)
+                .order_by(col(Reference.id))
+            )
             return list(s.exec(stmt).all())
 
     def cited_by(self, doc_ids: Iterable[int], match_keys: Iterable[str] = ()) -> list[Reference]:
