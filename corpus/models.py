@@ -27,7 +27,13 @@ class DocumentStatus:
     }
 
 
+# Ids are never reused (SQLite reuses the largest deleted rowid without AUTOINCREMENT): an index
+# that has not yet seen a deletion must not find a new document or passage under an old id.
+_NO_REUSE = {"sqlite_autoincrement": True}
+
+
 class Document(SQLModel, table=True):
+    __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
     identity: str | None = Field(default=None, index=True, description="versioning key")
     number: str | None = Field(default=None, description="số/ký hiệu as printed")
@@ -72,6 +78,7 @@ class DocumentVersion(SQLModel, table=True):
 
 
 class Passage(SQLModel, table=True):
+    __table_args__ = _NO_REUSE
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
     ordinal: int

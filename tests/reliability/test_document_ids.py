@@ -2,26 +2,18 @@
 
 Old Telegram messages keep buttons naming a document id ("full text", "info"), outbox events,
 feedback and the query log keep document and passage ids: reusing an id would make them show
-another document. PostgreSQL sequences never reuse ids; SQLite reuses the largest rowid
-unless the table is declared AUTOINCREMENT (fix proposed in the issue-7 report).
+another document. PostgreSQL sequences never reuse ids; on SQLite the document and passage
+tables are declared AUTOINCREMENT for the same guarantee.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from corpus.ingest import ingest_bytes
 from corpus.store import CorpusStore
 from tests.reliability.texts import dispatch
 
 
-def test_ids_of_a_deleted_document_are_not_reused(
-    store: CorpusStore, request: pytest.FixtureRequest
-) -> None:
-    if "sqlite" in request.node.callspec.id:
-        request.applymarker(pytest.mark.xfail(
-            reason="SQLite reuses the largest rowid without AUTOINCREMENT", strict=False
-        ))
+def test_ids_of_a_deleted_document_are_not_reused(store: CorpusStore) -> None:
     first = ingest_bytes(store, dispatch(901, "sao biển bạc"), "cv-901.txt")
     assert first.document_id is not None
     passages = {p.id for p in store.passages_of(first.document_id)}
