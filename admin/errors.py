@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -262,6 +263,13 @@ def install_handlers(
             headers=headers or None,
         )
 
+    async def on_database_down(request: Request, exc: Exception) -> Response:
+        log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        detail = "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút."
+        if for_page(request):
+            return page(request, 503, detail)
+        return problem_response(503, detail, headers={"Retry-After": "5"})
+
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
         if for_page(request):
@@ -271,6 +279,8 @@ def install_handlers(
     app.add_exception_handler(AdminError, on_admin_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(OperationalError, on_database_down)
+    app.add_exception_handler(InterfaceError, on_database_down)
     app.add_exception_handler(Exception, on_unexpected)
 
 

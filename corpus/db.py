@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
-from corpus import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from corpus import models  # also registers the tables on SQLModel.metadata
 
 
 def make_engine(url: str, *, create: bool = True) -> Engine:
@@ -28,8 +30,21 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        SQLModel.metadata.create_all(engine)
+        create_schema(engine)
     return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Tables and the revision row, safe when several processes start at once."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Concurrent CREATE TABLEs of one name fail on PostgreSQL: serialise them.
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+        SQLModel.metadata.create_all(conn)
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        conn.execute(
+            insert(models.CorpusState).values(id=1, revision=0).on_conflict_do_nothing()
+        )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

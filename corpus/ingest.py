@@ -17,7 +17,7 @@ from corpus.hashing import content_hash, sha256_text
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
-from corpus.store import CorpusStore
+from corpus.store import AlreadyStored, CorpusStore
 from corpus.text import clean_text, fold, strip_diacritics
 
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -201,8 +201,10 @@ def ingest_text(
             replaces=previous.id if previous else None,
             actor=uploaded_by,
         )
+    except AlreadyStored as same:
+        return _outcome(source_name, "unchanged", same.document, "Đã có trong kho, không thay đổi.")
     except IntegrityError:
-        # Another process stored the same content meanwhile.
+        # Another process stored the same content between our check and our commit.
         again = store.find_by_sha(doc.sha256)
         if again is None:
             raise

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -56,6 +58,14 @@ class DocumentFilter:
     text: str | None = None
 
 
+class AlreadyStored(Exception):
+    """The same content was stored meanwhile (by another process); carries its document."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(document.id)
+        self.document = document
+
+
 class CorpusStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -73,11 +83,7 @@ class CorpusStore:
 
     @staticmethod
     def _bump(s: Session) -> None:
-        state = s.get(CorpusState, 1)
-        if state is None:
-            s.add(CorpusState(id=1, revision=1))
-            s.flush()
-            return
+        """Increment the revision (its row is created with the tables, see corpus.db)."""
         s.execute(
             update(CorpusState)
             .where(col(CorpusState.id) == 1)
@@ -116,6 +122,9 @@ class CorpusStore:
         text is archived, its passages and references are replaced, its id is kept.
         """
         with self.session() as s, s.begin():
+            same = s.exec(select(Document).where(Document.sha256 == doc.sha256)).first()
+            if same is not None:
+                raise AlreadyStored(same)
             if replaces is not None:
                 old = s.get(Document, replaces)
                 if old is None:
@@ -390,21 +399,14 @@ class CorpusStore:
     def put_embeddings(self, model: str, vectors: dict[str, bytes]) -> None:
         if not vectors:
             return
+        rows = [{"model": model, "content_hash": h, "vector": v} for h, v in vectors.items()]
         with self.session() as s, s.begin():
-            existing = set()
-            keys = list(vectors)
-            for i in range(0, len(keys), 500):
-                part = keys[i : i + 500]
-                existing |= set(
-                    s.exec(
-                        select(Embedding.content_hash).where(
-                            Embedding.model == model, col(Embedding.content_hash).in_(part)
-                        )
-                    ).all()
-                )
-            for h, v in vectors.items():
-                if h not in existing:
-                    s.add(Embedding(model=model, content_hash=h, vector=v))
+            # Two processes refreshing at once embed the same new texts: first write wins.
+            dialect = s.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            for i in range(0, len(rows), 500):
+                stmt = insert(Embedding).values(rows[i : i + 500]).on_conflict_do_nothing()
+                s.execute(stmt)
 
     # -- references: the directive graph ---------------------------------------------------
     def references_of(self, doc_id: int) -> list[Reference]:

@@ -7,11 +7,9 @@ not help) and /readyz says 503 not_ready. Once PostgreSQL is back, requests succ
 without restarting the app, uploads work and reach answers. A fast restart under continuous
 load gives only successes or clean 5xx, then only successes.
 
-Requests during the outage use a new connection each: today a database error reaches the
-catch-all 500 handler, which Starlette re-raises after sending the body, and uvicorn then
-closes the connection, so a client reusing it gets a reset. The last test (xfail until an
-OperationalError handler answering 503 + Retry-After is added to admin/errors.py) checks
-the better behaviour on one kept-alive connection.
+Database errors (OperationalError, InterfaceError) are answered 503 with Retry-After by
+their own handler in admin/errors.py; the last test checks that on one kept-alive
+connection.
 """
 
 from __future__ import annotations
@@ -179,8 +177,6 @@ def test_fast_restart_under_load(served: httpx.Client, pg: PrivatePostgres) -> N
           f"{sum(s != 200 for s in statuses)} clean 5xx, the rest 200")
 
 
-@pytest.mark.xfail(reason="database errors reach the catch-all 500 handler (fix proposed in "
-                   "the issue-7 report)", strict=False)
 def test_outage_answers_503_and_keeps_the_connection(
     served: httpx.Client, pg: PrivatePostgres
 ) -> None:

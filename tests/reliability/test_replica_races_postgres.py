@@ -13,9 +13,9 @@ TRIALS times:
 - three replicas starting together on an empty database: all start (each creates the tables
   it does not find; PostgreSQL refuses the second CREATE TABLE of a name in flight).
 
-They are expected to fail until the fixes in CorpusStore.save_document / _bump /
-put_embeddings and corpus.db.make_engine land (see the issue-7 report); then remove the
-xfail marks.
+CorpusStore.save_document re-checks the content hash inside its transaction, the revision
+row is created with the tables, put_embeddings ignores rows another process wrote first, and
+corpus.db.create_schema serialises CREATE TABLE with an advisory lock.
 """
 
 from __future__ import annotations
@@ -35,9 +35,6 @@ from tests.reliability.texts import DISPATCH
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 TRIALS = 8
-PENDING_FIX = pytest.mark.xfail(
-    reason="race between replicas (fix proposed in the issue-7 report)", strict=False
-)
 
 
 @pytest.fixture()
@@ -65,7 +62,6 @@ def _file(root: Path, number: str) -> Path:
     return path
 
 
-@PENDING_FIX
 def test_the_same_upload_at_once_is_one_version(
     pair: tuple[ReplicaProcess, ReplicaProcess], tmp_path: Path
 ) -> None:
@@ -89,7 +85,6 @@ def test_the_same_upload_at_once_is_one_version(
         assert (doc.version, versions, events) == (1, 0, 1), f"trial {trial}"
 
 
-@PENDING_FIX
 def test_the_first_two_uploads_into_an_empty_database_both_succeed(
     pair: tuple[ReplicaProcess, ReplicaProcess], tmp_path: Path
 ) -> None:
@@ -106,7 +101,6 @@ def test_the_first_two_uploads_into_an_empty_database_both_succeed(
         assert statuses == ["added", "added"], f"trial {trial}: {statuses}"
 
 
-@PENDING_FIX
 def test_two_refreshes_at_once_log_no_error(
     pair: tuple[ReplicaProcess, ReplicaProcess], tmp_path: Path
 ) -> None:
@@ -123,7 +117,6 @@ def test_two_refreshes_at_once_log_no_error(
         assert errors == [], f"trial {trial}: {errors}"
 
 
-@PENDING_FIX
 def test_replicas_starting_together_on_an_empty_database_all_start(
     pair: tuple[ReplicaProcess, ReplicaProcess], tmp_path: Path
 ) -> None:
