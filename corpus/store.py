@@ -124,6 +124,7 @@ class CorpusStore:
         with self.session() as s, s.begin():
             same = s.exec(select(Document).where(Document.sha256 == doc.sha256)).first()
             if same is not None:
+                s.expunge(same)  # keep its loaded fields: the rollback below expires the rest
                 raise AlreadyStored(same)
             if replaces is not None:
                 old = s.get(Document, replaces)
