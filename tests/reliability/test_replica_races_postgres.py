@@ -1,4 +1,4 @@
-"""Races between two replicas on one PostgreSQL that test_replicas_postgres.py tolerates.
+"""Races between replicas on one PostgreSQL, each pinned down on its own.
 
 Each test sends the same kind of request to two replica processes at once, on a fresh schema,
 TRIALS times:

@@ -2,16 +2,14 @@
 
 Two replica processes (each its own engine, retriever, index directory and refresh loop, as
 `chinam serve` and `chinam bot` are) ingest at once, the same files in opposite orders or
-different files sharing one: no ingest fails, every file is stored exactly once and whole, and
-both replicas' indexes converge on the database. A document ingested by one replica is found
-by the other through its refresh loop alone; one deleted by one replica is never cited by the
-other once the deletion has returned, and leaves both indexes.
+different files sharing one: no ingest fails or makes a spurious new version, every file is
+stored exactly once and whole, neither process logs an error (their refresh loops run at the
+same moments), and both replicas' indexes converge on the database. A document ingested by
+one replica is found by the other through its refresh loop alone; one deleted by one replica
+is never cited by the other once the deletion has returned, and leaves both indexes.
 
-The stricter invariants (an identical upload is "unchanged", never a version 2; the first two
-uploads into an empty database both succeed; two refreshes at once log no error) are in
-test_replica_races_postgres.py.
+test_replica_races_postgres.py pins each race down separately (many trials, fresh schemas).
 """
-
 from __future__ import annotations
 
 import time
@@ -50,7 +48,7 @@ def _plan(trial: int) -> tuple[list[Path], list[Path]]:
 
 
 def _check_database(url: str, plan: tuple[list[Path], list[Path]]) -> tuple[int, set[int]]:
-    """Every file stored once, whole, with its own content; (revision, passage ids)."""
+    """Every file stored once, whole, at version 1, with its own content; (revision, ids)."""
     sources = {p.name: sha256_text(clean_text(extract_text(p.read_bytes(), p.name).text))
                for paths in plan for p in paths}
     engine = make_engine(url)
@@ -61,6 +59,7 @@ def _check_database(url: str, plan: tuple[list[Path], list[Path]]) -> tuple[int,
         assert {d.source_name: d.sha256 for d in docs} == sources
         passage_ids: set[int] = set()
         for doc in docs:
+            assert doc.version == 1, (doc.source_name, doc.version)
             passages = store.passages_of(doc.id or 0)
             assert [p.ordinal for p in passages] == list(range(len(passages))) and passages
             assert all(doc.text[p.start : p.end] == p.text for p in passages)
@@ -69,12 +68,6 @@ def _check_database(url: str, plan: tuple[list[Path], list[Path]]) -> tuple[int,
         return store.revision(), passage_ids
     finally:
         engine.dispose()
-
-
-def _unexpected(errors: list[str]) -> list[str]:
-    """Logged errors other than the known race of two refreshes storing one embedding (a
-    failed refresh is retried at the next tick; test_replica_races_postgres.py holds it)."""
-    return [e for e in errors if not ("UniqueViolation" in e and "embedding" in e)]
 
 
 def _converged(replica: ReplicaProcess, revision: int, passage_ids: set[int]) -> None:
@@ -88,7 +81,7 @@ def test_two_replicas_ingesting_at_once_store_each_file_once(
     replicas: tuple[ReplicaProcess, ReplicaProcess], tmp_path: Path
 ) -> None:
     a, b = replicas
-    files = raced = 0
+    files = 0
     for trial in range(TRIALS):
         plan = _plan(trial)
         with fresh_schema() as url:
@@ -100,19 +93,17 @@ def test_two_replicas_ingesting_at_once_store_each_file_once(
                 replica.send("ingest", paths=[str(p) for p in paths])
             outcomes = a.receive(120)["outcomes"] + b.receive(120)["outcomes"]
             files += len(outcomes)
-            failed = [o for o in outcomes if o["status"] == "failed"]
-            assert failed == [], f"trial {trial}: {failed}"
+            odd = [o for o in outcomes if o["status"] not in ("added", "unchanged")]
+            assert odd == [], f"trial {trial}: {odd}"
             added = sorted(o["source"] for o in outcomes if o["status"] == "added")
             assert added == sorted({p.name for paths in plan for p in paths}), f"trial {trial}"
             revision, passage_ids = _check_database(url, plan)
             for replica in replicas:
                 _converged(replica, revision, passage_ids)
             for replica in replicas:
-                errors = replica.call("logged_errors")["errors"]
-                raced += len(errors)
-                assert _unexpected(errors) == [], replica.name
+                assert replica.call("logged_errors")["errors"] == [], replica.name
                 replica.call("close")
-    print(f"{TRIALS} trials, {files} concurrent file ingests, {raced} embedding races")
+    print(f"{TRIALS} trials, {files} concurrent file ingests")
 
 
 def _ingest_dispatch(replica: ReplicaProcess, path: Path, number: str, topic: str) -> int:
@@ -156,4 +147,4 @@ def test_each_replica_follows_the_other_through_the_revision(
             assert index["revision"] >= revision
             assert doc_id not in replica.call("ask", question=question)["cited"]
     for replica in replicas:
-        assert _unexpected(replica.call("logged_errors")["errors"]) == [], replica.name
+        assert replica.call("logged_errors")["errors"] == [], replica.name
