@@ -128,6 +128,15 @@ class DocNumber:
             return None
         return strip_diacritics(self.printed).upper().replace(" ", "")
 
+    def fields(self) -> dict[str, str | None]:
+        """The Document columns derived from this number."""
+        return {
+            "number": self.printed,
+            "number_key": self.key,
+            "match_key": self.match_key,
+            "identity": self.identity,
+        }
+
     def with_type(self, code: str | None) -> DocNumber:
         if code is None or code == self.type_code:
             return self

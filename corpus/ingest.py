@@ -70,10 +70,9 @@ def passage_context(doc: Document, heading_trail: str) -> str:
 
 
 def _apply_number(doc: Document, number: DocNumber | None) -> None:
-    doc.number = number.printed if number else None
-    doc.number_key = number.key if number else None
-    doc.match_key = number.match_key if number else None
-    doc.identity = number.identity if number else None
+    empty = {"number": None, "number_key": None, "match_key": None, "identity": None}
+    for name, value in (number.fields() if number else empty).items():
+        setattr(doc, name, value)
 
 
 def build_document(

@@ -28,12 +28,7 @@ def number_fields(
     code = type_code_for_name(doc_type) if doc_type else None
     if code and (retyped or parsed.type_code is None):
         parsed = parsed.with_type(code)
-    return {
-        "number": parsed.printed,
-        "number_key": parsed.key,
-        "match_key": parsed.match_key,
-        "identity": parsed.identity,
-    }
+    return parsed.fields()
 
 
 def update_metadata(
