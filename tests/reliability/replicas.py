@@ -7,15 +7,12 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-
-from tests.conftest import PG_URL, ROOT
+from tests.conftest import ROOT, fresh_schema  # noqa: F401  (re-exported for the tests)
 
 WORKER = Path(__file__).with_name("corpus_worker.py")
 
@@ -86,16 +83,3 @@ def running(log_dir: Path, *names: str) -> Iterator[tuple[ReplicaProcess, ...]]:
             replica.stop()
 
 
-@contextmanager
-def fresh_schema() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a new, empty schema (dropped afterwards)."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
