@@ -197,6 +197,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     with tqdm(total=len(queries), unit="q", desc="questions", file=sys.stderr,
               disable=not sys.stderr.isatty()) as qbar:
         report = evaluate(retriever, queries, strip=args.strip_diacritics, progress=qbar.update)
+    report["model"] = retriever.encoder.model_id if retriever.encoder else None
     if not args.json:
         print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} "
               f"{'nDCG@10':>8}")
@@ -205,7 +206,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"{name:<28} {m['n']:>5} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} "
                   f"{m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")
         print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; "
-              f"mode {report['mode']}")
+              f"mode {report['mode']}; model {report['model']}")
     _print_json(report)
     return 0
 

@@ -26,8 +26,15 @@ class Settings(BaseSettings):
         description="Hub name or local directory of a sentence-transformers model; "
         "empty for lexical-only retrieval",
     )
-    embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino"] = "torch"
-    embedding_batch_size: int = 32
+    embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        default="auto",
+        description="auto: torch on a GPU, else ONNX Runtime int8 (measured: same retrieval "
+        "quality, faster on CPU); the ONNX copies are exported once under data_dir/models",
+    )
+    embedding_batch_size: int = 16
+    embedding_threads: int | None = Field(
+        default=None, description="CPU threads for the encoder; default: the library's own"
+    )
     query_prefix: str = "query"
     passage_prefix: str = "passage"
 
@@ -67,6 +74,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'chinam.db').resolve()}"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def index_dir(self) -> Path:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -76,7 +77,7 @@ def model_fingerprint(name_or_path: str, backend: str) -> str:
         for child in sorted(path.rglob("*")):
             if child.is_file() and child.suffix in {".json", ".safetensors", ".bin", ".onnx"}:
                 rel = child.relative_to(path).as_posix()
-                if rel.startswith("onnx/") and backend == "torch":
+                if rel.startswith(("onnx/", "openvino/")):
                     continue
                 digest.update(rel.encode())
                 digest.update(str(child.stat().st_size).encode())
@@ -86,28 +87,107 @@ def model_fingerprint(name_or_path: str, backend: str) -> str:
     return "|".join(parts)
 
 
+class _MistralRegexNotice(logging.Filter):
+    """Drops a transformers 4.57 warning about Mistral tokenizers' regex that it prints for any
+    local model whose config was saved by 4.57.x (our ONNX export). The e5 tokenizer is not
+    affected: its embeddings are identical under transformers 4.57 and 5.x."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fix_mistral_regex" not in record.getMessage()
+
+
+_MISTRAL_FILTER = _MistralRegexNotice()
+
+
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+CPU_DEFAULT_BACKEND = "onnx-int8"
+
+
+def resolve_backend(backend: str) -> tuple[str, str]:
+    """(backend, device) to run: "auto" means torch on a GPU, else the measured CPU default."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; one of {', '.join(BACKENDS)}")
+    import torch
+
+    cuda = bool(torch.cuda.is_available())
+    if backend == "auto":
+        if cuda:
+            return "torch", "cuda"
+        backend = CPU_DEFAULT_BACKEND if _onnx_available() else "torch"
+    if backend == "torch":
+        return "torch", "cuda" if cuda else "cpu"
+    if not _onnx_available():
+        raise RuntimeError(
+            f"backend {backend!r} needs ONNX Runtime: pip install 'sentence-transformers[onnx]'"
+        )
+    return backend, "cpu"
+
+
+def _onnx_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "optimum"))
+
+
 class SentenceTransformerEncoder:
-    """An e5-style sentence-transformers model with "query: " / "passage: " prompts."""
+    """An e5-style sentence-transformers model with "query: " / "passage: " prompts.
+
+    Backends: ``torch`` (on CUDA when a GPU is present), ``onnx`` (ONNX Runtime, float32) and
+    ``onnx-int8`` (ONNX Runtime with int8 dynamic quantisation for this CPU); ``auto`` picks
+    torch on a GPU and ``onnx-int8`` on a CPU. ONNX copies are exported once into ``cache_dir``.
+    """
 
     def __init__(
         self,
         name_or_path: str,
         *,
-        backend: str = "torch",
-        batch_size: int = 32,
+        backend: str = "auto",
+        batch_size: int = 16,
         query_prompt: str = "query",
         passage_prompt: str = "passage",
         cache_size: int = 512,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
+        backend, device = resolve_backend(backend)
+        logging.getLogger("transformers.tokenization_utils_base").addFilter(_MISTRAL_FILTER)
         self._name = name_or_path
         self._backend = backend
         self._batch_size = batch_size
-        kwargs: dict[str, Any] = {"device": "cpu"}
-        if backend != "torch":
-            kwargs["backend"] = backend.split("-")[0]
-        self._model = SentenceTransformer(name_or_path, **kwargs)
+        kwargs: dict[str, Any] = {"device": device}
+        label = backend
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        if backend == "torch":
+            self._model = SentenceTransformer(name_or_path, **kwargs)
+        else:
+            from retrieval.onnx_export import prepare_onnx_model, quantization_arch
+
+            int8 = backend == "onnx-int8"
+            arch = quantization_arch()
+            if int8:
+                label = f"{backend}-{arch}"
+            path, file_name = prepare_onnx_model(
+                name_or_path,
+                source_fingerprint=model_fingerprint(name_or_path, "torch"),
+                cache_root=cache_dir or Path(tempfile.gettempdir()) / "chinam-models",
+                int8=int8,
+                arch=arch,
+            )
+            model_kwargs: dict[str, Any] = {"file_name": file_name}
+            if threads:
+                import onnxruntime
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = threads
+                model_kwargs["session_options"] = options
+            self._model = SentenceTransformer(
+                str(path), backend="onnx", model_kwargs=model_kwargs, **kwargs
+            )
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = query_prompt if query_prompt in prompts else None
         self._passage_prompt = passage_prompt if passage_prompt in prompts else None
@@ -120,9 +200,15 @@ class SentenceTransformerEncoder:
             or model.get_sentence_embedding_dimension
         )
         self._dim = int(dimension() or 0)
-        self._id = model_fingerprint(name_or_path, backend)
+        # The id names the source model's weights and the backend that ran them, so vectors
+        # from two backends (or two int8 recipes) never share an index.
+        self._id = model_fingerprint(name_or_path, label)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+
+    @property
+    def backend(self) -> str:
+        return self._backend
 
     @property
     def model_id(self) -> str:
@@ -164,24 +250,45 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self._dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens each passage takes in the model (prompt included, cut at its limit)."""
+        prompts = getattr(self._model, "prompts", {}) or {}
+        prefix = prompts.get(self._passage_prompt or "", self._passage_prefix)
+        ids = self._model.tokenizer(
+            [prefix + t for t in texts], truncation=True, max_length=self._model.max_seq_length
+        )["input_ids"]
+        return [len(x) for x in ids]
+
     def encode_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        # Sorting by length keeps padding small inside each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vecs = self._encode(
-            [texts[i] for i in order], self._passage_prompt, self._passage_prefix, show_progress
-        )
-        out = np.empty_like(vecs)
-        out[np.asarray(order, dtype=np.int64)] = vecs
+        """Batches of passages of nearly equal token length: on the dev corpus, batches of 16
+        cut in character order pad 9.6% more tokens than the text has; in token order, 0.1%."""
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        if not texts:
+            return out
+        lengths = self.token_lengths(texts)
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        starts: Iterable[int] = range(0, len(order), self._batch_size)
+        if show_progress:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, unit="batch", desc="embedding")
+        for start in starts:
+            rows = order[start : start + self._batch_size]
+            out[rows] = self._encode(
+                [texts[i] for i in rows], self._passage_prompt, self._passage_prefix, False
+            )
         return out
 
 
 def load_encoder(
     model: str | None,
     *,
-    backend: str = "torch",
-    batch_size: int = 32,
+    backend: str = "auto",
+    batch_size: int = 16,
     query_prompt: str = "query",
     passage_prompt: str = "passage",
+    cache_dir: Path | None = None,
+    threads: int | None = None,
 ) -> Encoder | None:
     """The configured encoder, or None (lexical-only mode) when no model can be loaded."""
     if not model:
@@ -203,6 +310,8 @@ def load_encoder(
             batch_size=batch_size,
             query_prompt=query_prompt,
             passage_prompt=passage_prompt,
+            cache_dir=cache_dir,
+            threads=threads,
         )
     except Exception as exc:  # any loading failure degrades to lexical-only search
         log.warning("Embedding model %s could not be loaded (%s): lexical-only mode.", model, exc)

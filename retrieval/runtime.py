@@ -27,6 +27,8 @@ def encoder_from(settings: Settings) -> Encoder | None:
         batch_size=settings.embedding_batch_size,
         query_prompt=settings.query_prefix,
         passage_prompt=settings.passage_prefix,
+        cache_dir=settings.model_cache_dir,
+        threads=settings.embedding_threads,
     )
 
 

@@ -95,3 +95,33 @@ def test_superseded_documents_rank_below(seeded_store: CorpusStore) -> None:
     seeded_store.supersede(top.document_id, None)
     retriever.refresh()
     assert retriever.search("nhiệm vụ giáo dục phổ thông năm học 2026-2027", k=1)[0].document_id != top.document_id
+
+
+class LabelledEncoder(CountingEncoder):
+    """Same dimension, different model id: what two backends of one model look like."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    @property
+    def model_id(self) -> str:
+        return f"e5|{self.label}|abc"
+
+
+def test_switching_backend_never_mixes_vectors(seeded_store: CorpusStore, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    torch_enc = LabelledEncoder("torch")
+    Retriever(seeded_store, encoder=torch_enc, index_dir=index).refresh()
+    int8 = LabelledEncoder("onnx-int8-avx512_vnni")
+    r = Retriever(seeded_store, encoder=int8, index_dir=index)
+    r.refresh()
+    # Every passage is embedded again by the new backend; none of the torch vectors is reused.
+    assert int8.passages_encoded == seeded_store.count_passages()
+    assert r.search("công đoàn", k=1)
+    # Back to torch: its own stored vectors come back, nothing is embedded.
+    again = LabelledEncoder("torch")
+    Retriever(seeded_store, encoder=again, index_dir=index).refresh()
+    assert again.passages_encoded == 0
+    manifest = (index / "manifest.json").read_text()
+    assert "e5|torch|abc" in manifest

@@ -1,0 +1,105 @@
+"""ONNX copies of the embedding model, exported once and cached under the data directory.
+
+sentence-transformers exports the model (through optimum) and quantises it to int8 with
+ONNX Runtime's dynamic quantisation; this module only decides where the copy lives, builds
+it atomically and reuses it while the source model is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FP32_FILE = "onnx/model.onnx"
+
+
+def quantization_arch() -> str:
+    """The ONNX Runtime int8 recipe for this CPU (sentence-transformers' config names)."""
+    machine = platform.machine().lower()
+    if machine in {"arm64", "aarch64"}:
+        return "arm64"
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError:
+        return "avx2"
+    if re.search(r"\bavx512_vnni\b", flags):
+        return "avx512_vnni"
+    if re.search(r"\bavx512f\b", flags):
+        return "avx512"
+    return "avx2"
+
+
+def int8_file(arch: str) -> str:
+    return f"onnx/model_qint8_{arch}.onnx"
+
+
+def _slug(source: str) -> str:
+    name = Path(source).name or source
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
+
+
+def export_dir(source: str, source_fingerprint: str, cache_root: Path) -> Path:
+    """Where the ONNX copy of `source` lives; a changed source model gets a new directory."""
+    digest = hashlib.sha256(source_fingerprint.encode()).hexdigest()[:12]
+    return cache_root / f"{_slug(source)}-{digest}"
+
+
+def prepare_onnx_model(
+    source: str, *, source_fingerprint: str, cache_root: Path, int8: bool, arch: str
+) -> tuple[Path, str]:
+    """Return (model directory, ONNX file name inside it), exporting on first use.
+
+    The export runs in a private temporary directory and is renamed into place, so a crash
+    leaves no half-written model and two processes starting together both end with one copy.
+    """
+    target = export_dir(source, source_fingerprint, cache_root)
+    wanted = int8_file(arch) if int8 else FP32_FILE
+    if (target / wanted).is_file():
+        return target, wanted
+    cache_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=cache_root))
+    try:
+        if (target / FP32_FILE).is_file():
+            shutil.copytree(target, work, dirs_exist_ok=True)
+        _export(source, work, int8=int8, arch=arch)
+        if target.exists():
+            # Another process (or an earlier fp32-only export) got there first: add our files.
+            for path in sorted(work.rglob("*")):
+                dest = target / path.relative_to(work)
+                if path.is_file() and not dest.exists():
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    part = dest.with_name(f".{dest.name}.{os.getpid()}")
+                    shutil.copy2(path, part)
+                    os.replace(part, dest)
+        else:
+            try:
+                os.rename(work, target)
+            except OSError:  # lost the race to another process's identical export
+                if not (target / wanted).is_file():
+                    raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target, wanted
+
+
+def _export(source: str, work: Path, *, int8: bool, arch: str) -> None:
+    from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
+
+    if not (work / FP32_FILE).is_file():
+        log.info("Exporting %s to ONNX (once; cached in %s)", source, work.parent)
+        model = SentenceTransformer(source, backend="onnx", device="cpu")
+        model.save(str(work))
+    if int8 and not (work / int8_file(arch)).is_file():
+        log.info("Quantising the ONNX model to int8 (%s)", arch)
+        fp32 = SentenceTransformer(
+            str(work), backend="onnx", device="cpu", model_kwargs={"file_name": FP32_FILE}
+        )
+        export_dynamic_quantized_onnx_model(fp32, arch, str(work))
