@@ -57,9 +57,10 @@ def bench_indexing(encoder: SentenceTransformerEncoder, corpus: Path, n: int) ->
         sub.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample), "utf-8")
         texts = [embed_text(r["title"], r["text"]) for r in sample]
         model = encoder._model
-        model.encode(texts[:32], prompt_name="passage", batch_size=32)  # warm-up
+        bs = encoder._batch_size
+        model.encode(texts[:32], prompt_name="passage", batch_size=bs)  # warm-up
         t0 = time.perf_counter()
-        model.encode(texts, prompt_name="passage", batch_size=32, normalize_embeddings=True)
+        model.encode(texts, prompt_name="passage", batch_size=bs, normalize_embeddings=True)
         raw = time.perf_counter() - t0
         store = CorpusStore(make_engine(f"sqlite:///{tmp}/b.db"))
         t0 = time.perf_counter()
@@ -124,13 +125,17 @@ def main() -> int:
     parser.add_argument("--corpus", default=str(SHARED / "eval" / "corpus.jsonl"))
     parser.add_argument("--queries", default=str(SHARED / "eval" / "queries.jsonl"))
     parser.add_argument("--model", default=str(SHARED / "models" / "multilingual-e5-small-vi"))
-    parser.add_argument("--backend", default="torch")
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--passages", type=int, default=512)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "retrieval.json"))
     args = parser.parse_args()
 
-    encoder = SentenceTransformerEncoder(args.model, backend=args.backend)
+    encoder = SentenceTransformerEncoder(
+        args.model, backend=args.backend, batch_size=args.batch_size,
+        cache_dir=Path(args.data_dir) / "models",
+    )
     indexing = bench_indexing(encoder, Path(args.corpus), args.passages)
     latency = bench_latency(
         encoder, Path(args.data_dir), Path(args.corpus), Path(args.queries), args.questions
@@ -138,7 +143,9 @@ def main() -> int:
     result = {
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, "
         f"Python {platform.python_version()}",
-        "backend": args.backend,
+        "backend": encoder.backend,
+        "model_id": encoder.model_id,
+        "batch_size": args.batch_size,
         "indexing": indexing,
         "latency": latency,
         "peak_rss_mib": round(_peak_rss_mib(), 1),
