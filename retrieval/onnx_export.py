@@ -14,6 +14,7 @@ import platform
 import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,18 @@ def _export(source: str, work: Path, *, int8: bool, arch: str) -> None:
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
     if not (work / FP32_FILE).is_file():
-        log.info("Exporting %s to ONNX (once; cached in %s)", source, work.parent)
-        model = SentenceTransformer(source, backend="onnx", device="cpu")
+        log.warning("Exporting %s to ONNX once (cached in %s)", source, work.parent)
+        # The library warns that it is exporting and asks us to save the result (we do), and
+        # torch's tracer warns about constants in the attention mask: expected, not actionable.
+        st_log = logging.getLogger("sentence_transformers.backend")
+        level = st_log.level
+        st_log.setLevel(logging.ERROR)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = SentenceTransformer(source, backend="onnx", device="cpu")
+        finally:
+            st_log.setLevel(level)
         model.save(str(work))
     if int8 and not (work / int8_file(arch)).is_file():
         log.info("Quantising the ONNX model to int8 (%s)", arch)
