@@ -303,16 +303,24 @@ def load_encoder(
         log.warning("Embedding model directory %s not found: lexical-only mode.", model)
         return None
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:
-        return SentenceTransformerEncoder(
-            str(path) if looks_local else model,
-            backend=backend,
-            batch_size=batch_size,
-            query_prompt=query_prompt,
-            passage_prompt=passage_prompt,
-            cache_dir=cache_dir,
-            threads=threads,
-        )
-    except Exception as exc:  # any loading failure degrades to lexical-only search
-        log.warning("Embedding model %s could not be loaded (%s): lexical-only mode.", model, exc)
-        return None
+    # "auto" on a CPU means ONNX int8; should the export fail, torch still gives hybrid search.
+    attempts = [backend, "torch"] if backend == "auto" else [backend]
+    for attempt in attempts:
+        try:
+            return SentenceTransformerEncoder(
+                str(path) if looks_local else model,
+                backend=attempt,
+                batch_size=batch_size,
+                query_prompt=query_prompt,
+                passage_prompt=passage_prompt,
+                cache_dir=cache_dir,
+                threads=threads,
+            )
+        except Exception as exc:  # any loading failure degrades to the next option
+            if attempt != attempts[-1]:
+                log.warning("Embedding backend %s failed for %s (%s): trying torch.",
+                            attempt, model, exc)
+            else:
+                log.warning("Embedding model %s could not be loaded (%s): lexical-only mode.",
+                            model, exc)
+    return None

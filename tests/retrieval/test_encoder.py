@@ -72,3 +72,22 @@ def test_int8_backend_matches_torch_and_exports_once(model_dir: Path, tmp_path: 
     again = load_encoder(str(model_dir), backend="onnx-int8", cache_dir=cache)
     assert again is not None and again.model_id == int8.model_id
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.onnx")} == mtimes
+
+
+@pytest.mark.model
+def test_auto_falls_back_to_torch_when_the_export_fails(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from retrieval import onnx_export
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(encoder_mod, "_onnx_available", lambda: True)
+    monkeypatch.setattr(onnx_export, "prepare_onnx_model", broken)
+    enc = load_encoder(str(model_dir), backend="auto", cache_dir=tmp_path)
+    assert isinstance(enc, SentenceTransformerEncoder) and enc.backend == "torch"
+    assert "trying torch" in caplog.text and "disk full" in caplog.text
+    # Asked for explicitly, a broken backend is not swapped for another: lexical-only, said so.
+    assert load_encoder(str(model_dir), backend="onnx-int8", cache_dir=tmp_path) is None
+    assert "lexical-only" in caplog.text
