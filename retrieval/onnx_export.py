@@ -15,6 +15,8 @@ import re
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -91,26 +93,36 @@ def prepare_onnx_model(
     return target, wanted
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence what exporting prints and we cannot act on: the library's notice that it is
+    exporting and its advice to save the result (we do), transformers' notes on arguments
+    optimum passes and on Mistral tokenizers (not ours), torch's tracer warnings."""
+    loggers = [logging.getLogger(n) for n in ("sentence_transformers.backend", "transformers")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 def _export(source: str, work: Path, *, int8: bool, arch: str) -> None:
     from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
 
     if not (work / FP32_FILE).is_file():
         log.warning("Exporting %s to ONNX once (cached in %s)", source, work.parent)
-        # The library warns that it is exporting and asks us to save the result (we do), and
-        # torch's tracer warns about constants in the attention mask: expected, not actionable.
-        st_log = logging.getLogger("sentence_transformers.backend")
-        level = st_log.level
-        st_log.setLevel(logging.ERROR)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model = SentenceTransformer(source, backend="onnx", device="cpu")
-        finally:
-            st_log.setLevel(level)
-        model.save(str(work))
+        with _quiet():
+            model = SentenceTransformer(source, backend="onnx", device="cpu")
+            model.save(str(work))
     if int8 and not (work / int8_file(arch)).is_file():
         log.info("Quantising the ONNX model to int8 (%s)", arch)
-        fp32 = SentenceTransformer(
-            str(work), backend="onnx", device="cpu", model_kwargs={"file_name": FP32_FILE}
-        )
-        export_dynamic_quantized_onnx_model(fp32, arch, str(work))
+        with _quiet():
+            fp32 = SentenceTransformer(
+                str(work), backend="onnx", device="cpu", model_kwargs={"file_name": FP32_FILE}
+            )
+            export_dynamic_quantized_onnx_model(fp32, arch, str(work))
