@@ -87,6 +87,12 @@ def model_fingerprint(name_or_path: str, backend: str) -> str:
     return "|".join(parts)
 
 
+def with_backend(fingerprint: str, backend: str) -> str:
+    """The same model's fingerprint under another backend, without walking its files again."""
+    name, _old, *rest = fingerprint.split("|")
+    return "|".join([name, backend, *rest])
+
+
 class _MistralRegexNotice(logging.Filter):
     """Drops a transformers 4.57 warning about Mistral tokenizers' regex that it prints for any
     local model whose config was saved by 4.57.x (our ONNX export). The e5 tokenizer is not
@@ -158,6 +164,7 @@ class SentenceTransformerEncoder:
         self._batch_size = batch_size
         kwargs: dict[str, Any] = {"device": device}
         label = backend
+        source_id = model_fingerprint(name_or_path, "torch")
         if threads:
             import torch
 
@@ -173,7 +180,7 @@ class SentenceTransformerEncoder:
                 label = f"{backend}-{arch}"
             path, file_name = prepare_onnx_model(
                 name_or_path,
-                source_fingerprint=model_fingerprint(name_or_path, "torch"),
+                source_fingerprint=source_id,
                 cache_root=cache_dir or Path(tempfile.gettempdir()) / "chinam-models",
                 int8=int8,
                 arch=arch,
@@ -202,7 +209,7 @@ class SentenceTransformerEncoder:
         self._dim = int(dimension() or 0)
         # The id names the source model's weights and the backend that ran them, so vectors
         # from two backends (or two int8 recipes) never share an index.
-        self._id = model_fingerprint(name_or_path, label)
+        self._id = with_backend(source_id, label)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 

@@ -11,6 +11,7 @@ from retrieval.encoder import (
     load_encoder,
     model_fingerprint,
     resolve_backend,
+    with_backend,
 )
 
 
@@ -39,6 +40,7 @@ def test_fingerprint_names_backend_and_ignores_derived_onnx_files(tmp_path: Path
     (model / "model.safetensors").write_bytes(b"w" * 10)
     torch_id = model_fingerprint(str(model), "torch")
     assert model_fingerprint(str(model), "onnx-int8-avx2") != torch_id
+    assert with_backend(torch_id, "onnx-int8-avx2") == model_fingerprint(str(model), "onnx-int8-avx2")
     (model / "onnx").mkdir()
     (model / "onnx" / "model.onnx").write_bytes(b"x")
     assert model_fingerprint(str(model), "torch") == torch_id
