@@ -28,11 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.run import _pct, sample_rows  # noqa: E402
 from corpus.hashing import embed_text  # noqa: E402
 from corpus.settings import Settings  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
@@ -40,15 +39,8 @@ from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 
-def _pct(values: list[float], q: float) -> float:
-    return round(float(np.percentile(values, q)), 2)
-
-
 def sample_texts(corpus: Path, n: int) -> list[str]:
-    rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
-    rng = random.Random(7)
-    sample = [r for r in rng.sample(rows, n * 2) if len(r["text"]) <= 1800][:n]
-    return [embed_text(r["title"], r["text"]) for r in sample]
+    return [embed_text(r["title"], r["text"]) for r in sample_rows(corpus, n)]
 
 
 def sample_questions(queries: Path, n: int) -> list[str]:

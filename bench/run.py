@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,10 +49,15 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_indexing(encoder: SentenceTransformerEncoder, corpus: Path, n: int) -> dict[str, float]:
+def sample_rows(corpus: Path, n: int) -> list[dict[str, Any]]:
+    """``n`` dev-corpus lines that need no further chunking, the same ones on every run."""
     rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
     rng = random.Random(7)
-    sample = [r for r in rng.sample(rows, n * 2) if len(r["text"]) <= 1800][:n]
+    return [r for r in rng.sample(rows, n * 2) if len(r["text"]) <= 1800][:n]
+
+
+def bench_indexing(encoder: SentenceTransformerEncoder, corpus: Path, n: int) -> dict[str, float]:
+    sample = sample_rows(corpus, n)
     with tempfile.TemporaryDirectory() as tmp:
         sub = Path(tmp) / "sub.jsonl"
         sub.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample), "utf-8")
