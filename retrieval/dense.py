@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,16 @@ class DenseIndex:
         scores, ids = self._index.search(q, min(k, len(self)))
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of ``ids`` (one row each); KeyError for an unknown id."""
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        for row, pid in enumerate(ids):
+            try:
+                out[row] = self._index.reconstruct(int(pid))
+            except RuntimeError as exc:
+                raise KeyError(pid) from exc
+        return out
 
     def save(self, path: Path) -> None:
         import faiss

@@ -30,6 +30,7 @@ from corpus.text import has_diacritics
 from retrieval.analyzer import Analyzer
 from retrieval.dense import DenseIndex
 from retrieval.encoder import Encoder
+from retrieval.feedback import feedback_query
 from retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.names import NameIndex
@@ -60,6 +61,12 @@ class SearchWeights:
     # Questions typed without diacritics: the e5 model finds almost nothing for them
     # (dev set R@10 0.06), so their dense list gets this weight instead.
     dense_without_diacritics: float = 0.0
+    # Pseudo-relevance feedback (retrieval.feedback): the dense list is searched again with
+    # the question's vector moved towards the first ranking's best passages. 0 turns it off.
+    feedback_passages: int = 3
+    feedback_weight: float = 0.7
+    # Without diacritics the feedback vector is the passages' mean alone, at this weight.
+    feedback_without_diacritics: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -272,27 +279,23 @@ class Retriever:
         lex_ids = [state.records[i].id for i in lex_rows]
         dense_ids: list[int] = []
         dense_scores: np.ndarray = np.zeros(0, dtype=np.float32)
+        qvec: np.ndarray | None = None
         dense_weight = w.dense if has_diacritics(question) else w.dense_without_diacritics
         if dense_weight and self.encoder is not None and state.dense is not None:
             qvec = self.encoder.encode_queries([question])[0]
-            ids, scores = state.dense.search(qvec, n)
-            keep = [i for i, pid in enumerate(ids) if int(pid) in state.row_of]
-            dense_ids = [int(ids[i]) for i in keep]
-            dense_scores = scores[keep]
+            dense_ids, dense_scores = self._dense_search(state, qvec, n)
         number_docs = self._number_documents(question, state)
-        named_docs = state.names.named(question)
-        fused = self._fuse(lex_ids, lex_scores, dense_ids, dense_scores, dense_weight)
-        # Bonus and penalty are in z units; RRF scores live on a 1/k scale.
-        unit = 1.0 if w.method == "zscore" else 1.0 / w.rrf_k
-        bonus = {doc: w.names for doc in named_docs} | {doc: w.numbers for doc in number_docs}
-        for pid in fused:
-            doc_id = state.records[state.row_of[pid]].document_id
-            fused[pid] += unit * bonus.get(doc_id, 0.0)
-            status = state.doc_status.get(doc_id, DocumentStatus.IN_FORCE)
-            if status != DocumentStatus.IN_FORCE:
-                fused[pid] -= unit * w.superseded_penalty
+        bonus = {doc: w.names for doc in state.names.named(question)}
+        bonus |= {doc: w.numbers for doc in number_docs}
+        lexical = (lex_ids, lex_scores)
+        fused = self._score(state, lexical, (dense_ids, dense_scores), dense_weight, bonus)
+        feedback = self._feedback(state, fused, qvec, dense_weight)
+        if feedback is not None:
+            fb_ids, fb_scores, fb_weight = feedback
+            fused = self._score(state, lexical, (fb_ids, fb_scores), fb_weight, bonus)
         lex_rank = {pid: i + 1 for i, pid in enumerate(lex_ids)}
         lex_score = {pid: float(s) for pid, s in zip(lex_ids, lex_scores, strict=True)}
+        # Ranks and scores of the question's own dense search: what the confidence check reads.
         dense_rank = {pid: i + 1 for i, pid in enumerate(dense_ids)}
         dense_score = {int(pid): float(s) for pid, s in zip(dense_ids, dense_scores, strict=False)}
         inf = len(state.records) + 1
@@ -310,6 +313,57 @@ class Retriever:
             )
             for pid, score in best
         ]
+
+    @staticmethod
+    def _dense_search(state: _State, qvec: np.ndarray, n: int) -> tuple[list[int], np.ndarray]:
+        assert state.dense is not None
+        ids, scores = state.dense.search(qvec, n)
+        keep = [i for i, pid in enumerate(ids) if int(pid) in state.row_of]
+        return [int(ids[i]) for i in keep], scores[keep]
+
+    def _feedback(
+        self,
+        state: _State,
+        fused: dict[int, float],
+        qvec: np.ndarray | None,
+        dense_weight: float,
+    ) -> tuple[list[int], np.ndarray, float] | None:
+        """The feedback dense list and its weight, or None when feedback does not apply."""
+        w = self.weights
+        weight = dense_weight if qvec is not None else w.feedback_without_diacritics
+        if not (w.feedback_passages and weight and fused):
+            return None
+        if self.encoder is None or state.dense is None:
+            return None
+        top = sorted(fused, key=lambda pid: -fused[pid])[: w.feedback_passages]
+        try:
+            vectors = state.dense.vectors(top)
+        except KeyError:  # a passage whose vector is not indexed (yet): skip feedback
+            return None
+        vec = feedback_query(qvec, vectors, weight=w.feedback_weight)
+        ids, scores = self._dense_search(state, vec, w.candidates)
+        return ids, scores, weight
+
+    def _score(
+        self,
+        state: _State,
+        lexical: tuple[list[int], np.ndarray],
+        dense: tuple[list[int], np.ndarray],
+        dense_weight: float,
+        bonus: dict[int, float],
+    ) -> dict[int, float]:
+        """Fused scores with the named-document bonus and the superseded penalty applied."""
+        w = self.weights
+        fused = self._fuse(lexical[0], lexical[1], dense[0], dense[1], dense_weight)
+        # Bonus and penalty are in z units; RRF scores live on a 1/k scale.
+        unit = 1.0 if w.method == "zscore" else 1.0 / w.rrf_k
+        for pid in fused:
+            doc_id = state.records[state.row_of[pid]].document_id
+            fused[pid] += unit * bonus.get(doc_id, 0.0)
+            status = state.doc_status.get(doc_id, DocumentStatus.IN_FORCE)
+            if status != DocumentStatus.IN_FORCE:
+                fused[pid] -= unit * w.superseded_penalty
+        return fused
 
     def _fuse(
         self,
