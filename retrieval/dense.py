@@ -1,32 +1,98 @@
-"""Dense vectors in FAISS, addressed by passage id. faiss is imported lazily."""
+"""Dense vectors in FAISS, addressed by passage id. faiss is imported lazily.
+
+Exact inner-product search (``IndexFlatIP``) while the index is small; above
+``approximate_above`` vectors it becomes IVF-Flat, which keeps what the incremental refresh
+needs (add and remove by id, and the stored vectors for feedback). Where the switch pays is
+measured in bench/ann.py and docs/deployment.md: exact search passes ~20-25 ms p95 around
+250-300k passages of this dimension on two cores.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+APPROXIMATE_ABOVE = 250_000
+NPROBE = 48
+# IVF is retrained once the index holds this many times the vectors it was trained on.
+RETRAIN_GROWTH = 4
+_MIN_POINTS_PER_LIST = 39  # FAISS's own floor for k-means training
+SEARCH_THREADS = 1
+
+
+@cache
+def _faiss() -> Any:
+    """faiss, set to one OpenMP thread: a single question's search over 21k vectors took
+    2.9 ms with one thread and 12 ms with two, which also slowed the encoder beside it."""
+    import faiss
+
+    faiss.omp_set_num_threads(SEARCH_THREADS)
+    return faiss
+
+
+def _nlist(n: int) -> int:
+    return max(1, min(int(4 * math.sqrt(n)), n // _MIN_POINTS_PER_LIST))
+
 
 class DenseIndex:
     """Inner-product search over unit vectors (cosine), with add/remove by passage id."""
 
-    def __init__(self, dim: int) -> None:
-        import faiss
+    def __init__(
+        self, dim: int, *, approximate_above: int = APPROXIMATE_ABOVE, nprobe: int = NPROBE
+    ) -> None:
+        faiss = _faiss()
 
         self.dim = dim
+        self.approximate_above = approximate_above
+        self.nprobe = nprobe
         self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
+    @property
+    def approximate(self) -> bool:
+        faiss = _faiss()
+
+        return isinstance(self._index, faiss.IndexIVF)
+
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
-        self._index.add_with_ids(
-            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
-        )
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        ids = np.asarray(ids, dtype=np.int64)
+        total = len(self) + len(ids)
+        if total > self.approximate_above and self._needs_training(total):
+            self._rebuild_ivf(ids, vectors)
+        else:
+            self._index.add_with_ids(vectors, ids)
+
+    def _needs_training(self, total: int) -> bool:
+        if not self.approximate:
+            return True
+        trained_on = (self._index.nlist / 4) ** 2
+        return total > RETRAIN_GROWTH * trained_on and _nlist(total) > self._index.nlist
+
+    def _rebuild_ivf(self, new_ids: np.ndarray, new_vectors: np.ndarray) -> None:
+        """Train IVF-Flat on every vector (stored and new) and move them all into it."""
+        faiss = _faiss()
+
+        old_ids = self.ids()
+        ids = np.concatenate([old_ids, new_ids])
+        vectors = np.concatenate([self.vectors(old_ids.tolist()), new_vectors])
+        quantizer = faiss.IndexFlatIP(self.dim)
+        nlist = _nlist(len(ids))
+        index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+        index.add_with_ids(vectors, ids)
+        index.nprobe = self.nprobe
+        self._index = index
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):
@@ -52,24 +118,39 @@ class DenseIndex:
         return out
 
     def save(self, path: Path) -> None:
-        import faiss
+        faiss = _faiss()
 
         tmp = path.with_suffix(".tmp")
         faiss.write_index(self._index, str(tmp))
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> DenseIndex:
-        import faiss
+    def load(
+        cls, path: Path, dim: int, *, approximate_above: int = APPROXIMATE_ABOVE,
+        nprobe: int = NPROBE,
+    ) -> DenseIndex:
+        faiss = _faiss()
 
         index = cls.__new__(cls)
         index.dim = dim
+        index.approximate_above = approximate_above
+        index.nprobe = nprobe
         index._index = faiss.read_index(str(path))
         if index._index.d != dim:
             raise ValueError(f"index dimension {index._index.d} != model dimension {dim}")
+        if index.approximate:
+            index._index.nprobe = nprobe
         return index
 
     def ids(self) -> np.ndarray:
-        import faiss
+        faiss = _faiss()
 
-        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        if not self.approximate:
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        lists = self._index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+            for i in range(self._index.nlist)
+            if lists.list_size(i)
+        ]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)

@@ -41,7 +41,13 @@ def build_retriever(
 ) -> Retriever:
     if encoder is None and load_model:
         encoder = encoder_from(settings)
-    return Retriever(store, encoder=encoder, index_dir=settings.index_dir)
+    return Retriever(
+        store,
+        encoder=encoder,
+        index_dir=settings.index_dir,
+        approximate_above=settings.dense_approximate_above,
+        nprobe=settings.dense_nprobe,
+    )
 
 
 @dataclass

@@ -28,7 +28,7 @@ from corpus.models import DocumentStatus
 from corpus.store import CorpusStore, PassageRecord
 from corpus.text import has_diacritics
 from retrieval.analyzer import Analyzer
-from retrieval.dense import DenseIndex
+from retrieval.dense import APPROXIMATE_ABOVE, NPROBE, DenseIndex
 from retrieval.encoder import Encoder
 from retrieval.feedback import feedback_query
 from retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
@@ -105,8 +105,11 @@ class Retriever:
         index_dir: Path | None = None,
         analyzer: Analyzer | None = None,
         weights: SearchWeights | None = None,
+        approximate_above: int = APPROXIMATE_ABOVE,
+        nprobe: int = NPROBE,
     ) -> None:
         self.store = store
+        self._dense_options = {"approximate_above": approximate_above, "nprobe": nprobe}
         self.encoder = encoder
         self.index_dir = index_dir
         self.analyzer = analyzer or Analyzer()
@@ -163,6 +166,9 @@ class Retriever:
             )
             return True
 
+    def _new_dense(self, dim: int) -> DenseIndex:
+        return DenseIndex(dim, **self._dense_options)
+
     def _build_lexical(self, state: _State) -> None:
         live: dict[str, list[str]] = {}
         docs = []
@@ -182,7 +188,7 @@ class Retriever:
     ) -> None:
         assert self.encoder is not None
         old = self._state
-        dense = old.dense if old.dense is not None else DenseIndex(self.encoder.dim)
+        dense = old.dense if old.dense is not None else self._new_dense(self.encoder.dim)
         hashes = dict(old.dense_hashes)
         wanted = {r.id: r.content_hash for r in state.records}
         stale = [pid for pid, h in hashes.items() if wanted.get(pid) != h]
@@ -234,7 +240,9 @@ class Retriever:
                 lexical = LexicalIndex.load(self.index_dir / "bm25", manifest["passages"])
                 self._disk_lexical = (manifest["digest"], lexical)
             if self.encoder is not None and manifest.get("model") == self.encoder.model_id:
-                dense = DenseIndex.load(self.index_dir / "dense.faiss", self.encoder.dim)
+                dense = DenseIndex.load(
+                    self.index_dir / "dense.faiss", self.encoder.dim, **self._dense_options
+                )
                 hashes = {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
                 if set(dense.ids().tolist()) == set(hashes):
                     self._state.dense, self._state.dense_hashes = dense, hashes

@@ -125,3 +125,22 @@ def test_switching_backend_never_mixes_vectors(seeded_store: CorpusStore, tmp_pa
     assert again.passages_encoded == 0
     manifest = (index / "manifest.json").read_text()
     assert "e5|torch|abc" in manifest
+
+
+def test_approximate_index_above_the_threshold(seeded_store: CorpusStore, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    exact = Retriever(seeded_store, encoder=CountingEncoder())
+    exact.refresh()
+    enc = CountingEncoder()
+    r = Retriever(seeded_store, encoder=enc, index_dir=index, approximate_above=10, nprobe=1000)
+    r.refresh()
+    assert r._state.dense is not None and r._state.dense.approximate
+    question = "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?"
+    # nprobe above the number of lists: the approximate index must rank exactly as exact search.
+    assert [h.passage_id for h in r.search(question)] == [h.passage_id for h in exact.search(question)]
+    again = CountingEncoder()
+    restarted = Retriever(seeded_store, encoder=again, index_dir=index, approximate_above=10)
+    restarted.refresh()
+    assert again.passages_encoded == 0
+    assert restarted._state.dense is not None and restarted._state.dense.approximate
+    assert len(restarted._state.dense) == seeded_store.count_passages()

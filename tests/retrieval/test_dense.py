@@ -1,0 +1,80 @@
+"""The FAISS wrapper: exact while small, IVF-Flat above its threshold, same behaviour either way."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.dense import DenseIndex
+
+
+def _unit(n: int, dim: int, seed: int) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_exact_below_the_threshold() -> None:
+    index = DenseIndex(16, approximate_above=1000)
+    vecs = _unit(300, 16, 0)
+    index.add(np.arange(300), vecs)
+    assert not index.approximate and len(index) == 300
+    ids, scores = index.search(vecs[7], 3)
+    assert ids[0] == 7 and scores[0] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_switches_to_ivf_and_keeps_every_operation(tmp_path: Path) -> None:
+    dim = 16
+    index = DenseIndex(dim, approximate_above=500, nprobe=64)
+    first, second = _unit(400, dim, 1), _unit(400, dim, 2)
+    index.add(np.arange(400), first)
+    assert not index.approximate
+    index.add(np.arange(400, 800), second)  # crosses 500: trained on all 800, moved into IVF
+    assert index.approximate and len(index) == 800
+    assert sorted(index.ids().tolist()) == list(range(800))
+    everything = np.concatenate([first, second])
+    # Each stored vector finds itself first (nprobe covers every list here).
+    for i in (3, 399, 400, 777):
+        ids, _ = index.search(everything[i], 5)
+        assert ids[0] == i
+    assert index.vectors([777, 3]) == pytest.approx(everything[[777, 3]], abs=1e-6)
+    index.remove(np.array([3, 777]))
+    assert len(index) == 798 and 3 not in index.ids()
+    with pytest.raises(KeyError):
+        index.vectors([3])
+    assert index.search(everything[3], 5)[0][0] != 3
+    index.add(np.array([5000]), everything[[3]])  # small additions go straight into the lists
+    assert index.search(everything[3], 1)[0][0] == 5000
+
+    index.save(tmp_path / "dense.faiss")
+    loaded = DenseIndex.load(tmp_path / "dense.faiss", dim, approximate_above=500, nprobe=64)
+    assert loaded.approximate and sorted(loaded.ids().tolist()) == sorted(index.ids().tolist())
+    assert loaded.search(everything[400], 1)[0][0] == 400
+    assert loaded.vectors([400]) == pytest.approx(everything[[400]], abs=1e-6)
+
+
+def test_ivf_recall_against_exact() -> None:
+    """With the default nprobe, IVF finds nearly what exact search finds on clustered data."""
+    dim, n = 32, 6000
+    rng = np.random.default_rng(3)
+    centres = _unit(60, dim, 4)
+    data = centres[rng.integers(0, 60, n)] + 0.35 * rng.standard_normal((n, dim)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    exact = DenseIndex(dim, approximate_above=10 * n)
+    approx = DenseIndex(dim, approximate_above=n // 2)
+    for index in (exact, approx):
+        index.add(np.arange(n), data)
+    assert approx.approximate and not exact.approximate
+    queries = data[rng.integers(0, n, 50)] + 0.1 * rng.standard_normal((50, dim)).astype(np.float32)
+    found = [
+        len(set(exact.search(q, 10)[0].tolist()) & set(approx.search(q, 10)[0].tolist())) / 10
+        for q in queries / np.linalg.norm(queries, axis=1, keepdims=True)
+    ]
+    assert np.mean(found) >= 0.9
+
+
+def test_load_refuses_another_dimension(tmp_path: Path) -> None:
+    index = DenseIndex(8)
+    index.add(np.arange(3), _unit(3, 8, 5))
+    index.save(tmp_path / "d.faiss")
+    with pytest.raises(ValueError):
+        DenseIndex.load(tmp_path / "d.faiss", 16)
