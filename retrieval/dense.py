@@ -10,6 +10,7 @@ measured in bench/ann.py and docs/deployment.md: exact search passes ~20-25 ms p
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -51,6 +52,9 @@ class DenseIndex:
         self.approximate_above = approximate_above
         self.nprobe = nprobe
         self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        # The refresh adds and removes in place while questions are searched: FAISS does not
+        # allow a search during remove_ids, so every operation holds this lock.
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -66,11 +70,12 @@ class DenseIndex:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         ids = np.asarray(ids, dtype=np.int64)
-        total = len(self) + len(ids)
-        if total > self.approximate_above and self._needs_training(total):
-            self._rebuild_ivf(ids, vectors)
-        else:
-            self._index.add_with_ids(vectors, ids)
+        with self._lock:
+            total = len(self) + len(ids)
+            if total > self.approximate_above and self._needs_training(total):
+                self._rebuild_ivf(ids, vectors)
+            else:
+                self._index.add_with_ids(vectors, ids)
 
     def _needs_training(self, total: int) -> bool:
         if not self.approximate:
@@ -96,32 +101,36 @@ class DenseIndex:
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):
-            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+            with self._lock:
+                self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, scores) of the ``k`` nearest passages, best first."""
         if len(self) == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        scores, ids = self._index.search(q, min(k, len(self)))
+        with self._lock:
+            scores, ids = self._index.search(q, min(k, len(self)))
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
     def vectors(self, ids: Sequence[int]) -> np.ndarray:
         """The stored vectors of ``ids`` (one row each); KeyError for an unknown id."""
         out = np.empty((len(ids), self.dim), dtype=np.float32)
-        for row, pid in enumerate(ids):
-            try:
-                out[row] = self._index.reconstruct(int(pid))
-            except RuntimeError as exc:
-                raise KeyError(pid) from exc
+        with self._lock:
+            for row, pid in enumerate(ids):
+                try:
+                    out[row] = self._index.reconstruct(int(pid))
+                except RuntimeError as exc:
+                    raise KeyError(pid) from exc
         return out
 
     def save(self, path: Path) -> None:
         faiss = _faiss()
 
         tmp = path.with_suffix(".tmp")
-        faiss.write_index(self._index, str(tmp))
+        with self._lock:
+            faiss.write_index(self._index, str(tmp))
         tmp.replace(path)
 
     @classmethod
@@ -136,6 +145,7 @@ class DenseIndex:
         index.approximate_above = approximate_above
         index.nprobe = nprobe
         index._index = faiss.read_index(str(path))
+        index._lock = threading.RLock()
         if index._index.d != dim:
             raise ValueError(f"index dimension {index._index.d} != model dimension {dim}")
         if index.approximate:
@@ -145,12 +155,13 @@ class DenseIndex:
     def ids(self) -> np.ndarray:
         faiss = _faiss()
 
-        if not self.approximate:
-            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
-        lists = self._index.invlists
-        parts = [
-            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
-            for i in range(self._index.nlist)
-            if lists.list_size(i)
-        ]
+        with self._lock:
+            if not self.approximate:
+                return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            lists = self._index.invlists
+            parts = [
+                faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+                for i in range(self._index.nlist)
+                if lists.list_size(i)
+            ]
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)

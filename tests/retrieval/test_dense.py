@@ -78,3 +78,37 @@ def test_load_refuses_another_dimension(tmp_path: Path) -> None:
     index.save(tmp_path / "d.faiss")
     with pytest.raises(ValueError):
         DenseIndex.load(tmp_path / "d.faiss", 16)
+
+
+def test_searches_during_a_refresh_see_consistent_ids() -> None:
+    """The refresh removes and re-adds vectors in place while questions are searched. Without
+    the index's lock, FAISS returned ids paired with another passage's score (hundreds of
+    wrong hits in this very loop)."""
+    import threading
+
+    dim, n = 64, 20000
+    vecs = _unit(n, dim, 6)
+    index = DenseIndex(dim)
+    index.add(np.arange(n), vecs)
+    rng = np.random.default_rng(7)
+    wrong: list[int] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            q = vecs[rng.integers(0, n)]
+            ids, scores = index.search(q, 10)
+            wrong.extend(int(i) for i, s in zip(ids, scores, strict=True) if abs(vecs[i] @ q - s) > 1e-3)
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    try:
+        for _ in range(30):
+            drop = rng.choice(n, 2000, replace=False)
+            index.remove(drop)
+            index.add(drop, vecs[drop])
+    finally:
+        stop.set()
+        thread.join()
+    assert wrong == []
+    assert len(index) == n
