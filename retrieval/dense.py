@@ -55,6 +55,7 @@ class DenseIndex:
         # The refresh adds and removes in place while questions are searched: FAISS does not
         # allow a search during remove_ids, so every operation holds this lock.
         self._lock = threading.RLock()
+        self._trained_on = 0
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -72,32 +73,54 @@ class DenseIndex:
         ids = np.asarray(ids, dtype=np.int64)
         with self._lock:
             total = len(self) + len(ids)
-            if total > self.approximate_above and self._needs_training(total):
-                self._rebuild_ivf(ids, vectors)
-            else:
+            if not (total > self.approximate_above and self._needs_training(total)):
                 self._index.add_with_ids(vectors, ids)
+                return
+            old_ids, old_vectors = self._snapshot()
+        # Training takes seconds at this size; questions keep searching the old index meanwhile.
+        # Only the refresh writes, one refresh at a time, so nothing changes before the swap.
+        index = self._train_ivf(
+            np.concatenate([old_ids, ids]), np.concatenate([old_vectors, vectors])
+        )
+        with self._lock:
+            self._index = index
+            self._trained_on = len(old_ids) + len(ids)
 
     def _needs_training(self, total: int) -> bool:
-        if not self.approximate:
-            return True
-        trained_on = (self._index.nlist / 4) ** 2
-        return total > RETRAIN_GROWTH * trained_on and _nlist(total) > self._index.nlist
+        return not self.approximate or total > RETRAIN_GROWTH * self._trained_on
 
-    def _rebuild_ivf(self, new_ids: np.ndarray, new_vectors: np.ndarray) -> None:
-        """Train IVF-Flat on every vector (stored and new) and move them all into it."""
+    def _snapshot(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of everything stored, read from FAISS's own storage."""
         faiss = _faiss()
 
-        old_ids = self.ids()
-        ids = np.concatenate([old_ids, new_ids])
-        vectors = np.concatenate([self.vectors(old_ids.tolist()), new_vectors])
+        if not self.approximate:
+            flat = faiss.downcast_index(self._index.index)
+            raw = faiss.rev_swig_ptr(flat.get_xb(), len(self) * self.dim)
+            return self.ids(), np.array(raw, dtype=np.float32).reshape(-1, self.dim)
+        lists = self._index.invlists
+        ids, vectors = [], []
+        for i in range(self._index.nlist):
+            n = lists.list_size(i)
+            if n:
+                ids.append(faiss.rev_swig_ptr(lists.get_ids(i), n).copy())
+                codes = faiss.rev_swig_ptr(lists.get_codes(i), n * lists.code_size).copy()
+                vectors.append(codes.view(np.float32).reshape(n, self.dim))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
+        return np.concatenate(ids).astype(np.int64), np.concatenate(vectors)
+
+    def _train_ivf(self, ids: np.ndarray, vectors: np.ndarray) -> Any:
+        """IVF-Flat trained on ``vectors`` and holding them, with reconstruct/remove by id."""
+        faiss = _faiss()
+
         quantizer = faiss.IndexFlatIP(self.dim)
         nlist = _nlist(len(ids))
         index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors)
-        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
         index.add_with_ids(vectors, ids)
         index.nprobe = self.nprobe
-        self._index = index
+        return index
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):
@@ -146,6 +169,7 @@ class DenseIndex:
         index.nprobe = nprobe
         index._index = faiss.read_index(str(path))
         index._lock = threading.RLock()
+        index._trained_on = len(index)
         if index._index.d != dim:
             raise ValueError(f"index dimension {index._index.d} != model dimension {dim}")
         if index.approximate:

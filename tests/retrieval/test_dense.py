@@ -51,6 +51,15 @@ def test_switches_to_ivf_and_keeps_every_operation(tmp_path: Path) -> None:
     assert loaded.search(everything[400], 1)[0][0] == 400
     assert loaded.vectors([400]) == pytest.approx(everything[[400]], abs=1e-6)
 
+    # Fourfold growth since training: retrained with more lists, every vector carried over.
+    lists = loaded._index.nlist
+    more = _unit(2500, dim, 9)
+    loaded.add(np.arange(10_000, 12_500), more)
+    assert loaded._index.nlist > lists and len(loaded) == 799 + 2500
+    assert loaded.search(more[123], 1)[0][0] == 10_123
+    assert loaded.search(everything[400], 1)[0][0] == 400
+    assert loaded.vectors([5000]) == pytest.approx(everything[[3]], abs=1e-6)
+
 
 def test_ivf_recall_against_exact() -> None:
     """With the default nprobe, IVF finds nearly what exact search finds on clustered data."""
@@ -112,3 +121,36 @@ def test_searches_during_a_refresh_see_consistent_ids() -> None:
         thread.join()
     assert wrong == []
     assert len(index) == n
+
+
+def test_questions_are_answered_while_ivf_trains(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training at the switch takes seconds on a real corpus; searches must not wait for it."""
+    import threading
+
+    dim = 16
+    index = DenseIndex(dim, approximate_above=500)
+    vecs = _unit(900, dim, 10)
+    index.add(np.arange(400), vecs[:400])
+    training, release = threading.Event(), threading.Event()
+    train = DenseIndex._train_ivf
+
+    def slow_train(self: DenseIndex, ids: np.ndarray, vectors: np.ndarray) -> object:
+        training.set()
+        assert release.wait(10)
+        return train(self, ids, vectors)
+
+    monkeypatch.setattr(DenseIndex, "_train_ivf", slow_train)
+    writer = threading.Thread(target=index.add, args=(np.arange(400, 900), vecs[400:]))
+    writer.start()
+    try:
+        assert training.wait(10)
+        done = threading.Event()
+        searcher = threading.Thread(target=lambda: (index.search(vecs[7], 3), done.set()))
+        searcher.start()
+        assert done.wait(5), "a search waited for the training"
+        assert not index.approximate  # still the old exact index, still answering
+        assert index.search(vecs[7], 1)[0][0] == 7
+    finally:
+        release.set()
+        writer.join()
+    assert index.approximate and len(index) == 900
