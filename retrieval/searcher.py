@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -255,18 +255,35 @@ class Retriever:
             self._disk_lexical = None
             self._state = _State()
 
+    def _read_manifest(self) -> dict[str, Any] | None:
+        path = self._manifest_path()
+        if path is None or not path.exists():
+            return None
+        try:
+            manifest = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) else None
+
     def _save_to_disk(self) -> None:
         if self.index_dir is None:
             return
         self.index_dir.mkdir(parents=True, exist_ok=True)
         state = self._state
+        model = self.encoder.model_id if self.encoder else None
+        dense_hashes = {str(k): v for k, v in state.dense_hashes.items()}
+        previous = self._read_manifest()
+        if self.encoder is None and previous and (self.index_dir / "dense.faiss").exists():
+            # A lexical-only process keeps the dense index's record for the next hybrid one,
+            # which then updates it incrementally instead of rebuilding it.
+            model, dense_hashes = previous.get("model"), previous.get("dense_hashes", {})
         manifest = {
             "revision": state.revision,
             "analyzer": self.analyzer.signature(),
-            "model": self.encoder.model_id if self.encoder else None,
+            "model": model,
             "passages": len(state.records),
             "digest": _digest(state.records),
-            "dense_hashes": {str(k): v for k, v in state.dense_hashes.items()},
+            "dense_hashes": dense_hashes,
         }
         state.lexical.save(self.index_dir / "bm25")
         if state.dense is not None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from corpus.ingest import ingest_text
 from corpus.store import CorpusStore
@@ -144,3 +145,24 @@ def test_approximate_index_above_the_threshold(seeded_store: CorpusStore, tmp_pa
     assert again.passages_encoded == 0
     assert restarted._state.dense is not None and restarted._state.dense.approximate
     assert len(restarted._state.dense) == seeded_store.count_passages()
+
+
+def test_lexical_only_process_keeps_the_dense_index(
+    seeded_store: CorpusStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    Retriever(seeded_store, encoder=CountingEncoder(), index_dir=index).refresh()
+    Retriever(seeded_store, encoder=None, index_dir=index).refresh()  # e.g. started without a model
+    out = ingest_text(seeded_store, "Thông báo số 13/TB-SGDĐT\nV/v lịch thi\n\nLịch thi học kỳ một.", source_name="t.txt")
+    Retriever(seeded_store, encoder=None, index_dir=index).refresh()
+
+    def no_rebuild(self: Retriever, dim: int) -> None:
+        raise AssertionError("the dense index was rebuilt instead of loaded")
+
+    monkeypatch.setattr(Retriever, "_new_dense", no_rebuild)
+    enc = CountingEncoder()
+    r = Retriever(seeded_store, encoder=enc, index_dir=index)
+    r.refresh()
+    # Loaded from disk and brought up to date: only the new document's passages were embedded.
+    assert enc.passages_encoded == len(seeded_store.passages_of(out.document_id or 0))
+    assert r._state.dense is not None and len(r._state.dense) == seeded_store.count_passages()
