@@ -97,17 +97,18 @@ class DenseIndex:
             flat = faiss.downcast_index(self._index.index)
             raw = faiss.rev_swig_ptr(flat.get_xb(), len(self) * self.dim)
             return self.ids(), np.array(raw, dtype=np.float32).reshape(-1, self.dim)
+        # ids() walks the non-empty inverted lists in this same order.
         lists = self._index.invlists
-        ids, vectors = [], []
-        for i in range(self._index.nlist):
-            n = lists.list_size(i)
-            if n:
-                ids.append(faiss.rev_swig_ptr(lists.get_ids(i), n).copy())
-                codes = faiss.rev_swig_ptr(lists.get_codes(i), n * lists.code_size).copy()
-                vectors.append(codes.view(np.float32).reshape(n, self.dim))
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
-        return np.concatenate(ids).astype(np.int64), np.concatenate(vectors)
+        vectors = [
+            faiss.rev_swig_ptr(lists.get_codes(i), n * lists.code_size)
+            .copy()
+            .view(np.float32)
+            .reshape(n, self.dim)
+            for i in range(self._index.nlist)
+            if (n := lists.list_size(i))
+        ]
+        stored = np.concatenate(vectors) if vectors else np.zeros((0, self.dim), np.float32)
+        return self.ids(), stored
 
     def _train_ivf(self, ids: np.ndarray, vectors: np.ndarray) -> Any:
         """IVF-Flat trained on ``vectors`` and holding them, with reconstruct/remove by id."""
@@ -161,19 +162,14 @@ class DenseIndex:
         cls, path: Path, dim: int, *, approximate_above: int = APPROXIMATE_ABOVE,
         nprobe: int = NPROBE,
     ) -> DenseIndex:
-        faiss = _faiss()
-
-        index = cls.__new__(cls)
-        index.dim = dim
-        index.approximate_above = approximate_above
-        index.nprobe = nprobe
-        index._index = faiss.read_index(str(path))
-        index._lock = threading.RLock()
+        stored = _faiss().read_index(str(path))
+        if stored.d != dim:
+            raise ValueError(f"index dimension {stored.d} != model dimension {dim}")
+        index = cls(dim, approximate_above=approximate_above, nprobe=nprobe)
+        index._index = stored
         index._trained_on = len(index)
-        if index._index.d != dim:
-            raise ValueError(f"index dimension {index._index.d} != model dimension {dim}")
         if index.approximate:
-            index._index.nprobe = nprobe
+            stored.nprobe = nprobe
         return index
 
     def ids(self) -> np.ndarray:
