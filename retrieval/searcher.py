@@ -10,6 +10,7 @@ against the database on every refresh.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import logging
 import sys
@@ -230,12 +231,11 @@ class Retriever:
 
     def _load_from_disk(self) -> None:
         self._loaded_from_disk = True
-        manifest_path = self._manifest_path()
-        if manifest_path is None or not manifest_path.exists():
+        manifest = self._read_manifest()
+        if manifest is None:
             return
         assert self.index_dir is not None
         try:
-            manifest = json.loads(manifest_path.read_text())
             if manifest.get("analyzer") == self.analyzer.signature() and manifest.get("passages"):
                 lexical = LexicalIndex.load(self.index_dir / "bm25", manifest["passages"])
                 self._disk_lexical = (manifest["digest"], lexical)
@@ -256,14 +256,19 @@ class Retriever:
             self._state = _State()
 
     def _read_manifest(self) -> dict[str, Any] | None:
+        """The index manifest on disk; None when there is none or it is unreadable (the
+        indexes are then rebuilt from the database)."""
         path = self._manifest_path()
         if path is None or not path.exists():
             return None
         try:
             manifest = json.loads(path.read_text())
-        except (OSError, ValueError):
+        except (OSError, ValueError) as exc:
+            manifest = exc
+        if not isinstance(manifest, dict):
+            log.warning("Index manifest unreadable (%s): rebuilding from the database.", manifest)
             return None
-        return manifest if isinstance(manifest, dict) else None
+        return manifest
 
     def _save_to_disk(self) -> None:
         if self.index_dir is None:
@@ -272,10 +277,10 @@ class Retriever:
         state = self._state
         model = self.encoder.model_id if self.encoder else None
         dense_hashes = {str(k): v for k, v in state.dense_hashes.items()}
-        previous = self._read_manifest()
-        if self.encoder is None and previous and (self.index_dir / "dense.faiss").exists():
+        if self.encoder is None and (self.index_dir / "dense.faiss").exists():
             # A lexical-only process keeps the dense index's record for the next hybrid one,
             # which then updates it incrementally instead of rebuilding it.
+            previous = self._read_manifest() or {}
             model, dense_hashes = previous.get("model"), previous.get("dense_hashes", {})
         manifest = {
             "revision": state.revision,
@@ -356,11 +361,9 @@ class Retriever:
         """The feedback dense list and its weight, or None when feedback does not apply."""
         w = self.weights
         weight = dense_weight if qvec is not None else w.feedback_without_diacritics
-        if not (w.feedback_passages and weight and fused):
+        if not (w.feedback_passages and weight and fused) or state.dense is None:
             return None
-        if self.encoder is None or state.dense is None:
-            return None
-        top = sorted(fused, key=lambda pid: -fused[pid])[: w.feedback_passages]
+        top = heapq.nlargest(w.feedback_passages, fused, key=fused.__getitem__)
         try:
             vectors = state.dense.vectors(top)
         except KeyError:  # a passage whose vector is not indexed (yet): skip feedback
