@@ -20,7 +20,6 @@ import argparse
 import gc
 import json
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import _pct, sample_rows  # noqa: E402
+from bench.run import _pct, machine, sample_rows, write_result  # noqa: E402
 from corpus.hashing import embed_text  # noqa: E402
 from corpus.settings import Settings  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
@@ -155,15 +154,11 @@ def main() -> int:
               + f" {up:>8.2f}x {row['query_p50_ms']:>7} {row['query_p95_ms']:>7}"
               f" {dev.get('recall@10', '-'):>7} {dev.get('mrr@10', '-'):>7}")
     result = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        "machine": machine(),
         "texts": len(texts),
         "backends": results,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    print(json.dumps(result, ensure_ascii=False))
+    write_result(result, Path(args.out))
     return 0
 
 

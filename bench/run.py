@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import resource
@@ -43,6 +44,17 @@ SHARED = ROOT.parent / "shared"
 
 def _pct(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 2)
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_result(result: dict[str, Any], out: Path) -> None:
+    """The result as a JSON file and as the last line of stdout."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    print(json.dumps(result, ensure_ascii=False))
 
 
 def _peak_rss_mib() -> float:
@@ -147,8 +159,7 @@ def main() -> int:
         encoder, Path(args.data_dir), Path(args.corpus), Path(args.queries), args.questions
     )
     result = {
-        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, "
-        f"Python {platform.python_version()}",
+        "machine": machine(),
         "backend": encoder.backend,
         "model_id": encoder.model_id,
         "batch_size": args.batch_size,
@@ -162,10 +173,7 @@ def main() -> int:
           f"{latency['floor_p50_ms']} / {latency['floor_p95_ms']} -> {latency['p50_ratio']}x / "
           f"{latency['p95_ratio']}x  ({latency['passages']} passages)")
     print(f"memory    peak RSS {result['peak_rss_mib']} MiB")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    print(json.dumps(result, ensure_ascii=False))
+    write_result(result, Path(args.out))
     return 0
 
 
