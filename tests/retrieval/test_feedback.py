@@ -6,6 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from corpus.hashing import embed_text
 from corpus.ingest import ingest_text
 from corpus.store import CorpusStore
 from corpus.text import fold, strip_diacritics
@@ -104,8 +105,6 @@ def test_feedback_lifts_the_neighbours_of_the_best_passages(topic_store: CorpusS
     record = with_fb.record(hit.passage_id)
     assert record is not None and hit.dense_score is not None
     qv = TopicEncoder().encode_queries([question])[0]
-    from corpus.hashing import embed_text
-
     pv = TopicEncoder().encode_passages([embed_text(record.context, record.text)])[0]
     assert hit.dense_score == pytest.approx(float(qv @ pv), abs=1e-5)
 
