@@ -40,8 +40,15 @@ def quantization_arch() -> str:
     return "avx2"
 
 
+def _int8_suffix(arch: str) -> str:
+    return f"int8_{arch}"
+
+
 def int8_file(arch: str) -> str:
-    return f"onnx/model_qint8_{arch}.onnx"
+    """The int8 copy's file name. Named by us, not the library: sentence-transformers names
+    it after the weights' type, which is unsigned for avx2 (``model_quint8_avx2.onnx``) and
+    signed for the others."""
+    return f"onnx/model_{_int8_suffix(arch)}.onnx"
 
 
 def _slug(source: str) -> str:
@@ -125,4 +132,6 @@ def _export(source: str, work: Path, *, int8: bool, arch: str) -> None:
             fp32 = SentenceTransformer(
                 str(work), backend="onnx", device="cpu", model_kwargs={"file_name": FP32_FILE}
             )
-            export_dynamic_quantized_onnx_model(fp32, arch, str(work))
+            export_dynamic_quantized_onnx_model(
+                fp32, arch, str(work), file_suffix=_int8_suffix(arch)
+            )

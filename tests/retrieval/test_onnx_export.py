@@ -33,7 +33,7 @@ def test_export_once_then_reuse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     cache = tmp_path / "models"
     path, name = prepare_onnx_model("/m/e5", source_fingerprint="e5|torch|1", cache_root=cache,
                                     int8=True, arch="avx2")
-    assert name == "onnx/model_qint8_avx2.onnx" and (path / name).read_bytes() == b"int8"
+    assert name == "onnx/model_int8_avx2.onnx" and (path / name).read_bytes() == b"int8"
     again = prepare_onnx_model("/m/e5", source_fingerprint="e5|torch|1", cache_root=cache,
                                int8=True, arch="avx2")
     assert again == (path, name) and len(fake.calls) == 1
