@@ -46,6 +46,18 @@ class LexicalIndex:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
+    def vocabulary(self) -> list[str]:
+        """Every token of the index."""
+        return [t for t in self._vocab if t]
+
+    def document_frequency(self, token: str) -> int:
+        """How many passages hold ``token`` (0 for an unknown one)."""
+        tid = self._vocab.get(token)
+        if not tid or self._bm25 is None:
+            return 0
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid]) if tid + 1 < len(indptr) else 0
+
     def top(self, query_tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(row indices, scores) of the ``k`` best passages with a positive score, best first."""
         scores = self.scores(query_tokens)

@@ -30,6 +30,7 @@ from corpus.store import CorpusStore, PassageRecord
 from corpus.text import has_diacritics
 from retrieval.analyzer import Analyzer
 from retrieval.dense import APPROXIMATE_ABOVE, NPROBE, DenseIndex
+from retrieval.diacritics import DiacriticRestorer
 from retrieval.encoder import Encoder
 from retrieval.feedback import feedback_query
 from retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
@@ -59,8 +60,11 @@ class SearchWeights:
     candidates: int = 100
     rrf_k: int = 60
     superseded_penalty: float = 1.0
-    # Questions typed without diacritics: the e5 model finds almost nothing for them
-    # (dev set R@10 0.06), so their dense list gets this weight instead.
+    # Questions typed without diacritics are given them back from the corpus's words
+    # (retrieval.diacritics) before they are encoded. Left bare, the e5 model finds almost
+    # nothing for them (dev set R@10 0.06), so a question still without any diacritics after
+    # that (or with restoring off) gets this dense weight instead.
+    restore_diacritics: bool = True
     dense_without_diacritics: float = 0.0
     # Pseudo-relevance feedback (retrieval.feedback): the dense list is searched again with
     # the question's vector moved towards the first ranking's best passages. 0 turns it off.
@@ -92,6 +96,7 @@ class _State:
     doc_status: dict[int, str] = field(default_factory=dict)
     doc_match: dict[int, str | None] = field(default_factory=dict)
     names: NameIndex = field(default_factory=lambda: NameIndex([]))
+    restorer: DiacriticRestorer | None = None
     revision: int = -1
 
 
@@ -155,6 +160,8 @@ class Retriever:
             self._disk_lexical = None
             if self.encoder is not None:
                 self._update_dense(state, progress)
+                if self.weights.restore_diacritics:
+                    state.restorer = DiacriticRestorer.for_index(state.lexical)
             docs = self.store.documents_by_ids({r.document_id for r in records})
             state.doc_status = {i: d.status for i, d in docs.items()}
             state.doc_match = {i: d.match_key for i, d in docs.items()}
@@ -310,9 +317,10 @@ class Retriever:
         dense_ids: list[int] = []
         dense_scores: np.ndarray = np.zeros(0, dtype=np.float32)
         qvec: np.ndarray | None = None
-        dense_weight = w.dense if has_diacritics(question) else w.dense_without_diacritics
+        dense_question = self._dense_question(state, question)
+        dense_weight = w.dense if has_diacritics(dense_question) else w.dense_without_diacritics
         if dense_weight and self.encoder is not None and state.dense is not None:
-            qvec = self.encoder.encode_queries([question])[0]
+            qvec = self.encoder.encode_queries([dense_question])[0]
             dense_ids, dense_scores = self._dense_search(state, qvec, n)
         number_docs = self._number_documents(question, state)
         bonus = {doc: w.names for doc in state.names.named(question)}
@@ -343,6 +351,17 @@ class Retriever:
             )
             for pid, score in best
         ]
+
+    def dense_question(self, question: str) -> str:
+        """The text the dense encoder is given: a question typed without diacritics gets
+        them back from the corpus's words (unchanged when it has them, or in lexical mode)."""
+        return self._dense_question(self._state, question)
+
+    @staticmethod
+    def _dense_question(state: _State, question: str) -> str:
+        if state.restorer is None or has_diacritics(question):
+            return question
+        return state.restorer.restore(question)
 
     @staticmethod
     def _dense_search(state: _State, qvec: np.ndarray, n: int) -> tuple[list[int], np.ndarray]:
