@@ -359,9 +359,7 @@ class Retriever:
 
     @staticmethod
     def _dense_question(state: _State, question: str) -> str:
-        if state.restorer is None or has_diacritics(question):
-            return question
-        return state.restorer.restore(question)
+        return question if state.restorer is None else state.restorer.restore(question)
 
     @staticmethod
     def _dense_search(state: _State, qvec: np.ndarray, n: int) -> tuple[list[int], np.ndarray]:
