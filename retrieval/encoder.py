@@ -242,20 +242,20 @@ class SentenceTransformerEncoder:
         return np.asarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        out: list[np.ndarray | None] = [self._cache.get(t) for t in texts]
-        missing = [t for t, v in zip(texts, out, strict=True) if v is None]
-        if missing:
-            fresh = self._encode(missing, self._query_prompt, self._query_prefix, False)
-            for t, v in zip(missing, fresh, strict=True):
-                self._cache[t] = v
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        for t in texts:
-            if t in self._cache:
-                self._cache.move_to_end(t)
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        found = {t: v for t in texts if (v := self._cache.get(t)) is not None}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            fresh = self._encode(missing, self._query_prompt, self._query_prefix, False)
+            found.update(zip(missing, fresh, strict=True))
+        for t in dict.fromkeys(texts):
+            self._cache[t] = found[t]
+            self._cache.move_to_end(t)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        # From the local map, not the cache: a batch larger than the cache evicts its own head.
+        return np.stack([found[t] for t in texts])
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Tokens each passage takes in the model (prompt included, cut at its limit)."""

@@ -93,3 +93,13 @@ def test_auto_falls_back_to_torch_when_the_export_fails(
     # Asked for explicitly, a broken backend is not swapped for another: lexical-only, said so.
     assert load_encoder(str(model_dir), backend="onnx-int8", cache_dir=tmp_path) is None
     assert "lexical-only" in caplog.text
+
+
+def test_query_batches_larger_than_the_cache_are_encoded_whole(model_dir: Path) -> None:
+    enc = SentenceTransformerEncoder(str(model_dir), backend="torch", cache_size=2)
+    questions = ["nghỉ phép năm", "khai giảng", "công đoàn cơ sở", "nghỉ phép năm"]
+    batch = enc.encode_queries(questions)
+    one_by_one = np.stack([enc.encode_queries([q])[0] for q in questions])
+    assert batch.shape == (4, enc.dim)
+    assert np.allclose(batch, one_by_one, atol=1e-5)
+    assert np.allclose(batch[0], batch[3])
