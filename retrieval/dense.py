@@ -2,7 +2,8 @@
 
 Exact inner-product search (``IndexFlatIP``) while the index is small; above
 ``approximate_above`` vectors it becomes IVF-Flat, which keeps what the incremental refresh
-needs (add and remove by id, and the stored vectors for feedback). Where the switch pays is
+needs (add and remove by id, and the stored vectors for feedback), and it becomes exact again
+when deletions shrink it well below that size. Where the switch pays is
 measured in bench/ann.py and docs/deployment.md: exact search passes ~20-25 ms p95 around
 250-300k passages of this dimension on two cores.
 """
@@ -22,6 +23,9 @@ APPROXIMATE_ABOVE = 250_000
 NPROBE = 48
 # IVF is retrained once the index holds this many times the vectors it was trained on.
 RETRAIN_GROWTH = 4
+# An IVF index goes back to exact search once deletions leave it this far below the threshold
+# (not at the threshold itself, so that a corpus hovering there is not retrained every refresh).
+EXACT_BELOW = 0.8
 _MIN_POINTS_PER_LIST = 39  # FAISS's own floor for k-means training
 SEARCH_THREADS = 1
 
@@ -46,12 +50,10 @@ class DenseIndex:
     def __init__(
         self, dim: int, *, approximate_above: int = APPROXIMATE_ABOVE, nprobe: int = NPROBE
     ) -> None:
-        faiss = _faiss()
-
         self.dim = dim
         self.approximate_above = approximate_above
         self.nprobe = nprobe
-        self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self._index: Any = self._exact(np.zeros(0, np.int64), np.zeros((0, dim), np.float32))
         # The refresh adds and removes in place while questions are searched: FAISS does not
         # allow a search during remove_ids, so every operation holds this lock.
         self._lock = threading.RLock()
@@ -124,9 +126,21 @@ class DenseIndex:
         return index
 
     def remove(self, ids: np.ndarray) -> None:
+        if not len(ids):
+            return
+        with self._lock:
+            self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+            if self.approximate and len(self) < EXACT_BELOW * self.approximate_above:
+                self._index = self._exact(*self._snapshot())
+                self._trained_on = 0
+
+    def _exact(self, ids: np.ndarray, vectors: np.ndarray) -> Any:
+        faiss = _faiss()
+
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
         if len(ids):
-            with self._lock:
-                self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        return index
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, scores) of the ``k`` nearest passages, best first."""

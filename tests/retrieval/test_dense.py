@@ -154,3 +154,21 @@ def test_questions_are_answered_while_ivf_trains(monkeypatch: pytest.MonkeyPatch
         release.set()
         writer.join()
     assert index.approximate and len(index) == 900
+
+
+def test_deletions_well_below_the_threshold_bring_back_exact_search() -> None:
+    dim = 16
+    index = DenseIndex(dim, approximate_above=500, nprobe=64)
+    vecs = _unit(800, dim, 4)
+    index.add(np.arange(800), vecs)
+    assert index.approximate
+    index.remove(np.arange(350))  # 450 left: under the threshold, not yet well under it
+    assert index.approximate and len(index) == 450
+    index.remove(np.arange(350, 420))  # 380 left, below 0.8 x 500
+    assert not index.approximate and len(index) == 380
+    assert sorted(index.ids().tolist()) == list(range(420, 800))
+    ids, scores = index.search(vecs[555], 1)
+    assert ids[0] == 555 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert index.vectors([799]) == pytest.approx(vecs[[799]], abs=1e-6)
+    index.add(np.arange(800, 1000), _unit(200, dim, 5))  # 580: above the threshold again
+    assert index.approximate and len(index) == 580
