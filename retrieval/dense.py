@@ -53,7 +53,7 @@ class DenseIndex:
         self.dim = dim
         self.approximate_above = approximate_above
         self.nprobe = nprobe
-        self._index: Any = self._exact(np.zeros(0, np.int64), np.zeros((0, dim), np.float32))
+        self._index: Any = self._flat()
         # The refresh adds and removes in place while questions are searched: FAISS does not
         # allow a search during remove_ids, so every operation holds this lock.
         self._lock = threading.RLock()
@@ -130,17 +130,23 @@ class DenseIndex:
             return
         with self._lock:
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
-            if self.approximate and len(self) < EXACT_BELOW * self.approximate_above:
-                self._index = self._exact(*self._snapshot())
-                self._trained_on = 0
+            self._exact_if_small()
 
-    def _exact(self, ids: np.ndarray, vectors: np.ndarray) -> Any:
+    def _flat(self) -> Any:
         faiss = _faiss()
 
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
-        if len(ids):
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
-        return index
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+
+    def _exact_if_small(self) -> None:
+        """Move an IVF index that holds well under ``approximate_above`` back to exact search."""
+        with self._lock:
+            if not self.approximate or len(self) >= EXACT_BELOW * self.approximate_above:
+                return
+            ids, vectors = self._snapshot()
+            index = self._flat()
+            if len(ids):
+                index.add_with_ids(vectors, ids)
+            self._index = index
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(ids, scores) of the ``k`` nearest passages, best first."""
@@ -184,6 +190,8 @@ class DenseIndex:
         index._trained_on = len(index)
         if index.approximate:
             stored.nprobe = nprobe
+        # Saved under a lower threshold, or before deletions: the same rule as remove().
+        index._exact_if_small()
         return index
 
     def ids(self) -> np.ndarray:

@@ -172,3 +172,14 @@ def test_deletions_well_below_the_threshold_bring_back_exact_search() -> None:
     assert index.vectors([799]) == pytest.approx(vecs[[799]], abs=1e-6)
     index.add(np.arange(800, 1000), _unit(200, dim, 5))  # 580: above the threshold again
     assert index.approximate and len(index) == 580
+
+
+def test_an_ivf_index_loaded_under_a_higher_threshold_is_exact(tmp_path: Path) -> None:
+    dim = 16
+    index = DenseIndex(dim, approximate_above=500, nprobe=64)
+    vecs = _unit(800, dim, 6)
+    index.add(np.arange(800), vecs)
+    index.save(tmp_path / "dense.faiss")
+    loaded = DenseIndex.load(tmp_path / "dense.faiss", dim, approximate_above=5000)
+    assert not loaded.approximate and len(loaded) == 800
+    assert loaded.search(vecs[42], 1)[0][0] == 42
