@@ -360,7 +360,8 @@ class Answerer:
         question = " ".join(question.split())
         intent = detect_intent(question) if question else "general"
         terms = highlight_terms(question)
-        hits = self.retriever.search(question, k=SEARCH_DEPTH + offset) if question else []
+        query = self.retriever.parse(question)
+        hits = self.retriever.search(query, k=SEARCH_DEPTH + offset) if query else []
         passages = self.store.passages_by_ids(h.passage_id for h in hits)
         answer = Answer(question=question, status="not_found", intent=intent,
                         highlight_terms=terms, mode=self.retriever.mode, offset=offset)

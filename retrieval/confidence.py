@@ -56,6 +56,7 @@ from typing import Any, Protocol
 from corpus.docnumbers import numbers_in_question
 from corpus.text import has_diacritics
 from retrieval.analyzer import abbreviations
+from retrieval.query import Query
 from retrieval.quoting import bare_view, folded_view
 from retrieval.searcher import Hit
 
@@ -303,7 +304,9 @@ def read_dump(path: Path) -> tuple[list[Evidence], list[Evidence]]:
 
 
 class _Searcher(Protocol):
-    def search(self, question: str, *, k: int = 10) -> list[Hit]: ...
+    def parse(self, text: str) -> Query: ...
+
+    def search(self, query: Query, *, k: int = 10) -> list[Hit]: ...
 
 
 class _Store(Protocol):
@@ -313,7 +316,7 @@ class _Store(Protocol):
 def collect(retriever: _Searcher, store: _Store, questions: Iterable[str]) -> list[Evidence]:
     out = []
     for q in questions:
-        hits = retriever.search(q, k=SEARCH_DEPTH)
+        hits = retriever.search(retriever.parse(q), k=SEARCH_DEPTH)
         passages = store.passages_by_ids(h.passage_id for h in hits[:TOP_PASSAGES])
         out.append(evidence(q, hits, passages))
     return out

@@ -55,7 +55,7 @@ def read_queries(path: Path) -> list[Query]:
 def unit_ranking(retriever: Retriever, question: str, depth: int = DEPTH) -> list[str]:
     """Unit ids (Passage.ref) best first, each at the rank of its best passage."""
     seen: dict[str, None] = {}
-    for hit in retriever.search(question, k=depth):
+    for hit in retriever.search(retriever.parse(question), k=depth):
         record = retriever.record(hit.passage_id)
         ref = record.ref if record and record.ref else str(hit.passage_id)
         seen.setdefault(ref, None)

@@ -23,7 +23,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from corpus.docnumbers import numbers_in_question
 from corpus.hashing import embed_text
 from corpus.models import DocumentStatus
 from corpus.store import CorpusStore, PassageRecord
@@ -36,6 +35,7 @@ from retrieval.feedback import feedback_query
 from retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.names import NameIndex
+from retrieval.query import Query, parse_query
 
 log = logging.getLogger(__name__)
 
@@ -305,25 +305,31 @@ class Retriever:
         tmp.replace(self.index_dir / "manifest.json")
 
     # -- searching ---------------------------------------------------------------------------
-    def search(self, question: str, *, k: int = 10) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first."""
+    def parse(self, text: str) -> Query:
+        """The :class:`Query` of ``text``, with diacritics restored for the dense encoder from
+        the corpus's words (unchanged when it has them, or in lexical mode)."""
+        restorer = self._state.restorer
+        return parse_query(text, restore=restorer.restore if restorer is not None else None)
+
+    def search(self, query: Query, *, k: int = 10) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first."""
         state = self._state
-        if not state.records or not question.strip():
+        if not state.records or not query:
             return []
         w = self.weights
         n = w.candidates
-        lex_rows, lex_scores = state.lexical.top(self.analyzer.query_tokens(question), n)
+        lex_rows, lex_scores = state.lexical.top(self.analyzer.query_tokens(query.text), n)
         lex_ids = [state.records[i].id for i in lex_rows]
         dense_ids: list[int] = []
         dense_scores: np.ndarray = np.zeros(0, dtype=np.float32)
         qvec: np.ndarray | None = None
-        dense_question = self._dense_question(state, question)
+        dense_question = query.restored
         dense_weight = w.dense if has_diacritics(dense_question) else w.dense_without_diacritics
         if dense_weight and self.encoder is not None and state.dense is not None:
             qvec = self.encoder.encode_queries([dense_question])[0]
             dense_ids, dense_scores = self._dense_search(state, qvec, n)
-        number_docs = self._number_documents(question, state)
-        bonus = {doc: w.names for doc in state.names.named(question)}
+        number_docs = self._number_documents(query, state)
+        bonus = {doc: w.names for doc in state.names.named(query.text)}
         bonus |= {doc: w.numbers for doc in number_docs}
         lexical = (lex_ids, lex_scores)
         fused = self._score(state, lexical, (dense_ids, dense_scores), dense_weight, bonus)
@@ -351,15 +357,6 @@ class Retriever:
             )
             for pid, score in best
         ]
-
-    def dense_question(self, question: str) -> str:
-        """The text the dense encoder is given: a question typed without diacritics gets
-        them back from the corpus's words (unchanged when it has them, or in lexical mode)."""
-        return self._dense_question(self._state, question)
-
-    @staticmethod
-    def _dense_question(state: _State, question: str) -> str:
-        return question if state.restorer is None else state.restorer.restore(question)
 
     @staticmethod
     def _dense_search(state: _State, qvec: np.ndarray, n: int) -> tuple[list[int], np.ndarray]:
@@ -427,8 +424,8 @@ class Retriever:
             [w.lexical, dense_weight],
         )
 
-    def _number_documents(self, question: str, state: _State) -> set[int]:
-        keys = {n.match_key for n in numbers_in_question(question) if n.match_key}
+    def _number_documents(self, query: Query, state: _State) -> set[int]:
+        keys = query.number_keys
         if not keys:
             return set()
         named = {doc for doc, key in state.doc_match.items() if key in keys}

@@ -59,10 +59,10 @@ def test_bare_question_is_searched_densely_like_the_accented_one(
     bare = strip_diacritics(accented)
     r = Retriever(topic_store, encoder=TopicEncoder())
     r.refresh()
-    assert r.dense_question(bare) == accented
-    assert r.dense_question(accented) == accented
-    with_accents = r.search(accented, k=5)
-    without = r.search(bare, k=5)
+    assert r.parse(bare).restored == accented
+    assert r.parse(accented).restored == accented
+    with_accents = r.search(r.parse(accented), k=5)
+    without = r.search(r.parse(bare), k=5)
     assert [h.passage_id for h in without] == [h.passage_id for h in with_accents]
     # The bare question now has a dense score of its own (what the confidence check reads).
     assert all(h.dense_score is not None for h in without)
@@ -78,9 +78,9 @@ def test_restoring_can_be_turned_off_and_is_skipped_in_lexical_mode(
         weights=replace(SearchWeights(), restore_diacritics=False),
     )
     off.refresh()
-    assert off.dense_question(bare) == bare
-    assert all(h.dense_score is None for h in off.search(bare, k=5))
+    assert off.parse(bare).restored == bare
+    assert all(h.dense_score is None for h in off.search(off.parse(bare), k=5))
     lexical = Retriever(topic_store)
     lexical.refresh()
-    assert lexical.dense_question(bare) == bare
-    assert lexical.search(bare, k=1)
+    assert lexical.parse(bare).restored == bare
+    assert lexical.search(lexical.parse(bare), k=1)

@@ -31,7 +31,7 @@ def test_feedback_query_moves_towards_the_passages() -> None:
 
 def _rank(r: Retriever, store: CorpusStore, question: str, source: str) -> int:
     names = []
-    for hit in r.search(question, k=10):
+    for hit in r.search(r.parse(question), k=10):
         doc = store.get_document(hit.document_id)
         assert doc is not None
         names.append(doc.source_name)
@@ -52,7 +52,7 @@ def test_feedback_lifts_the_neighbours_of_the_best_passages(topic_store: CorpusS
     assert _rank(with_fb, topic_store, question, "b.txt") == 1
     assert _rank(without, topic_store, question, "b.txt") > 1
     # The hits still carry the question's own dense score (what the confidence check reads).
-    hit = with_fb.search(question, k=1)[0]
+    hit = with_fb.search(with_fb.parse(question), k=1)[0]
     record = with_fb.record(hit.passage_id)
     assert record is not None and hit.dense_score is not None
     qv = TopicEncoder().encode_queries([question])[0]
@@ -74,7 +74,7 @@ def test_feedback_gives_diacritic_free_questions_a_dense_list(topic_store: Corpu
     without.refresh()
     assert _rank(with_fb, topic_store, question, "a.txt") == 0
     # Lexical search alone finds only a.txt; the passages' own vectors bring in b.txt.
-    assert len(without.search(question, k=10)) == 1
+    assert len(without.search(without.parse(question), k=10)) == 1
     assert _rank(with_fb, topic_store, question, "b.txt") == 1
     # Nothing was encoded for the bare question: its hits have no dense score of their own.
-    assert all(h.dense_score is None for h in with_fb.search(question, k=5))
+    assert all(h.dense_score is None for h in with_fb.search(with_fb.parse(question), k=5))

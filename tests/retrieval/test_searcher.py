@@ -22,7 +22,7 @@ class CountingEncoder(HashEncoder):
 
 
 def _doc_of(retriever: Retriever, store: CorpusStore, question: str) -> str:
-    hits = retriever.search(question, k=3)
+    hits = retriever.search(retriever.parse(question), k=3)
     assert hits, question
     doc = store.get_document(hits[0].document_id)
     assert doc is not None
@@ -55,11 +55,11 @@ def test_refresh_is_incremental_and_never_reembeds(seeded_store: CorpusStore, tm
     out = ingest_text(seeded_store, "Thông báo số 12/TB-SGDĐT\nV/v lịch nghỉ Tết\n\nCác trường cho học sinh nghỉ Tết từ ngày 20/01.", source_name="tb.txt")
     assert retriever.refresh()
     assert enc.passages_encoded == first + len(seeded_store.passages_of(out.document_id or 0))
-    hits = retriever.search("lịch nghỉ Tết của học sinh", k=20)
+    hits = retriever.search(retriever.parse("lịch nghỉ Tết của học sinh"), k=20)
     assert any(h.document_id == out.document_id and h.lexical_rank == 1 for h in hits)
     seeded_store.delete_document(out.document_id or 0)
     retriever.refresh()
-    assert all(h.document_id != out.document_id for h in retriever.search("lịch nghỉ Tết", k=20))
+    assert all(h.document_id != out.document_id for h in retriever.search(retriever.parse("lịch nghỉ Tết"), k=20))
 
     # A new process reuses the persisted indexes and the embedding cache: nothing re-embedded.
     enc2 = CountingEncoder()
@@ -86,16 +86,16 @@ def test_damaged_index_files_are_rebuilt(seeded_store: CorpusStore, tmp_path: Pa
     (index / "dense.faiss").write_bytes(b"garbage")
     r = Retriever(seeded_store, encoder=HashEncoder(), index_dir=index)
     r.refresh()
-    assert len(r) == seeded_store.count_passages() and r.search("công đoàn", k=1)
+    assert len(r) == seeded_store.count_passages() and r.search(r.parse("công đoàn"), k=1)
 
 
 def test_superseded_documents_rank_below(seeded_store: CorpusStore) -> None:
     retriever = Retriever(seeded_store, encoder=None)
     retriever.refresh()
-    top = retriever.search("nhiệm vụ giáo dục phổ thông năm học 2026-2027", k=1)[0]
+    top = retriever.search(retriever.parse("nhiệm vụ giáo dục phổ thông năm học 2026-2027"), k=1)[0]
     seeded_store.supersede(top.document_id, None)
     retriever.refresh()
-    assert retriever.search("nhiệm vụ giáo dục phổ thông năm học 2026-2027", k=1)[0].document_id != top.document_id
+    assert retriever.search(retriever.parse("nhiệm vụ giáo dục phổ thông năm học 2026-2027"), k=1)[0].document_id != top.document_id
 
 
 class LabelledEncoder(CountingEncoder):
@@ -119,7 +119,7 @@ def test_switching_backend_never_mixes_vectors(seeded_store: CorpusStore, tmp_pa
     r.refresh()
     # Every passage is embedded again by the new backend; none of the torch vectors is reused.
     assert int8.passages_encoded == seeded_store.count_passages()
-    assert r.search("công đoàn", k=1)
+    assert r.search(r.parse("công đoàn"), k=1)
     # Back to torch: its own stored vectors come back, nothing is embedded.
     again = LabelledEncoder("torch")
     Retriever(seeded_store, encoder=again, index_dir=index).refresh()
@@ -138,7 +138,7 @@ def test_approximate_index_above_the_threshold(seeded_store: CorpusStore, tmp_pa
     assert r._state.dense is not None and r._state.dense.approximate
     question = "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?"
     # nprobe above the number of lists: the approximate index must rank exactly as exact search.
-    assert [h.passage_id for h in r.search(question)] == [h.passage_id for h in exact.search(question)]
+    assert [h.passage_id for h in r.search(r.parse(question))] == [h.passage_id for h in exact.search(exact.parse(question))]
     again = CountingEncoder()
     restarted = Retriever(seeded_store, encoder=again, index_dir=index, approximate_above=10)
     restarted.refresh()
