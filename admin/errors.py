@@ -45,13 +45,6 @@ _DEFAULT_DETAILS = {
 }
 
 
-def human_size(n: int) -> str:
-    """1536 -> "1,5 KB", 20971520 -> "20 MB" (Vietnamese decimal comma)."""
-    value, unit = (n / 1_048_576, "MB") if n >= 1_048_576 else (n / 1024, "KB")
-    text = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
-    return f"{text.replace('.', ',')} {unit}"
-
-
 class FieldError(BaseModel):
     field: str = Field(description="đường dẫn tới trường lỗi, ví dụ body.issue_date")
     message: str

@@ -17,7 +17,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.auth import TokenRegistry
-from admin.errors import human_size, problem_response, unauthorized
+from admin.errors import problem_response, unauthorized
+from corpus.sizes import human_size
 
 PROTECTED_PREFIXES = ("/api/", "/readyz")
 MULTIPART_OVERHEAD = 64 * 1024

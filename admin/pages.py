@@ -16,12 +16,13 @@ from starlette.datastructures import FormData, UploadFile
 
 from admin import service
 from admin.deps import AdminContext, ContextDep
-from admin.errors import AdminError, Forbidden, NotFound, field_errors, human_size
+from admin.errors import AdminError, Forbidden, NotFound, field_errors
 from admin.jobs import JobBusy, refresh_quietly
 from admin.schemas import DocumentUpdate
 from admin.session import PageSession, csrf_ok
 from admin.templating import flash_message, render
 from corpus.models import Document, DocumentStatus
+from corpus.sizes import human_size
 from corpus.store import DocumentFilter
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

@@ -17,13 +17,13 @@ from admin.errors import (
     NotFound,
     TooLarge,
     UnsupportedType,
-    human_size,
 )
 from corpus import metadata
 from corpus.docnumbers import parse_number
 from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.ingest import ingest_text
 from corpus.models import Document
+from corpus.sizes import human_size
 from corpus.store import CorpusStore
 
 _UNSUPPORTED_CODES = {"unsupported", "needs_libreoffice"}

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from corpus.sizes import human_size
 from corpus.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,8 @@ def extract_text(
         raise ExtractionError("Tệp rỗng (0 byte).", "empty")
     if len(data) > max_bytes:
         raise ExtractionError(
-            f"Tệp quá lớn ({_size(len(data))}); giới hạn là {_size(max_bytes)}.", "too_large"
+            f"Tệp quá lớn ({human_size(len(data))}); giới hạn là {human_size(max_bytes)}.",
+            "too_large",
         )
 
     encoding: str | None = None
@@ -131,12 +133,6 @@ def extract_text(
             "too_long",
         )
     return Extracted(text=text, format=fmt, encoding=encoding)
-
-
-def _size(n: int) -> str:
-    if n >= _MB:
-        return f"{n / _MB:.1f} MB".replace(".", ",")
-    return f"{max(1, n // 1024)} KB"
 
 
 # --------------------------------------------------------------------------- plain text
@@ -344,7 +340,8 @@ def _check_zip(data: bytes) -> None:
                     )
             if total > MAX_UNZIPPED_BYTES:
                 raise ExtractionError(
-                    f"Tệp .docx khi giải nén quá lớn ({_size(total)}), không xử lý.", "zip_bomb"
+                    f"Tệp .docx khi giải nén quá lớn ({human_size(total)}), không xử lý.",
+                    "zip_bomb",
                 )
             if "word/document.xml" not in names and "[Content_Types].xml" not in names:
                 raise ExtractionError(_CORRUPT_DOCX, "corrupt")

@@ -18,7 +18,7 @@ from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
 from corpus.store import AlreadyStored, CorpusStore
-from corpus.text import clean_text, fold, strip_diacritics
+from corpus.text import bare, clean_text
 
 Status = Literal["added", "updated", "unchanged", "failed"]
 EDITABLE_FIELDS = (
@@ -228,8 +228,8 @@ def _previous_version(store: CorpusStore, doc: Document) -> Document | None:
 
 
 def _similar(a: Document, b: Document) -> bool:
-    wa = set(strip_diacritics(fold(a.subject or a.title)).split())
-    wb = set(strip_diacritics(fold(b.subject or b.title)).split())
+    wa = set(bare(a.subject or a.title).split())
+    wb = set(bare(b.subject or b.title).split())
     if not wa or not wb:
         return True
     return len(wa & wb) / len(wa | wb) >= 0.6

@@ -33,7 +33,7 @@ from corpus.models import (
     Subscription,
     utcnow,
 )
-from corpus.text import fold, strip_diacritics
+from corpus.text import bare
 
 
 @dataclass(frozen=True)
@@ -594,4 +594,4 @@ def _jsonable(value: Any) -> Any:
 
 def search_key(text: str) -> str:
     """Loose matching form used for topics and titles: folded, without diacritics."""
-    return strip_diacritics(fold(text))
+    return bare(text)

@@ -75,6 +75,36 @@ def strip_diacritics(text: str) -> str:
     return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
 
 
+def bare(text: str) -> str:
+    """Matching form without diacritics: "Nghị Quyết" -> "nghi quyet"."""
+    return strip_diacritics(fold(text))
+
+
+def _bare_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+    return (base[:1] or ch).lower()
+
+
+def bare_view(text: str) -> str:
+    """Lower case without diacritics, one character per character of ``text``.
+
+    Offsets found in the result are offsets into ``text``.
+    """
+    return "".join(_bare_char(ch) for ch in text)
+
+
+def folded_view(text: str) -> str:
+    """Lower case with one tone placement, same length as ``text`` when that is possible."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text.lower()
+
+
+def bare_words(text: str) -> list[str]:
+    return _WORD.findall(bare_view(text))
+
+
 def has_diacritics(text: str) -> bool:
     return strip_diacritics(text) != unicodedata.normalize("NFC", text)
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from corpus.docnumbers import find_numbers, numbers_in_question
 from corpus.models import Document, DocumentStatus, Passage, QueryLog
 from corpus.store import CorpusStore
-from corpus.text import fold, has_diacritics, strip_diacritics
+from corpus.text import bare, fold, has_diacritics, strip_diacritics
 from retrieval.confidence import (
     SEARCH_DEPTH,
     Evidence,
@@ -245,7 +245,7 @@ _DEADLINE_CUES = re.compile(
 
 
 def detect_intent(question: str) -> Intent:
-    q = strip_diacritics(fold(question))
+    q = bare(question)
     if implementing_question(question):
         return "implementing"
     if (
@@ -585,7 +585,7 @@ class Answerer:
         self, doc_ids: Sequence[int], order: Mapping[int, list[Hit]], ctx: _Context
     ) -> dict[int, list[Duty]]:
         actor = question_actor(ctx.question)
-        wants_deadline = bool(_DEADLINE_CUES.search(strip_diacritics(fold(ctx.question))))
+        wants_deadline = bool(_DEADLINE_CUES.search(bare(ctx.question)))
         topic = topic_words(ctx.question, actor)
         out: dict[int, list[Duty]] = {}
         total = 0

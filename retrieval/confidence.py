@@ -54,10 +54,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from corpus.docnumbers import numbers_in_question
-from corpus.text import has_diacritics
+from corpus.text import bare_view, folded_view, has_diacritics
 from retrieval.analyzer import abbreviations
 from retrieval.query import Query
-from retrieval.quoting import bare_view, folded_view
 from retrieval.searcher import Hit
 
 TOP_PASSAGES = 3

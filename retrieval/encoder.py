@@ -49,10 +49,10 @@ class HashEncoder:
         return self._dim
 
     def _one(self, text: str) -> np.ndarray:
-        from corpus.text import fold, strip_diacritics
+        from corpus.text import bare
 
         vec = np.zeros(self._dim, dtype=np.float32)
-        for word in strip_diacritics(fold(text)).split():
+        for word in bare(text).split():
             h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
             vec[h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
         norm = float(np.linalg.norm(vec))

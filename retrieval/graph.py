@@ -20,8 +20,7 @@ from corpus.docnumbers import DocNumber, find_numbers, numbers_in_question, pars
 from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
 from corpus.store import CorpusStore
-from corpus.text import strip_diacritics
-from retrieval.quoting import folded_view
+from corpus.text import folded_view, strip_diacritics
 
 SUBJECT = "subject"
 STATED = "stated"  # "X về việc thực hiện Y", read in a third document

@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterable
 
 from corpus.models import Document
-from corpus.text import fold, strip_diacritics
+from corpus.text import bare
 
 NAMED_TYPES = ("Luật", "Bộ luật", "Điều lệ", "Pháp lệnh", "Hiến pháp")
 MIN_WORDS = 2
 
 
 def _key(text: str) -> str:
-    words = re.findall(r"\w+", strip_diacritics(fold(text)))
+    words = re.findall(r"\w+", bare(text))
     return " ".join(words)
 
 

@@ -22,15 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus.models import Document, Passage
+from corpus.text import bare_view, folded_view
 from retrieval.analyzer import abbreviations
-from retrieval.quoting import (
-    ELLIPSIS,
-    Span,
-    bare_view,
-    clause_spans,
-    folded_view,
-    sentence_spans,
-)
+from retrieval.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
 
 MAX_ACTION_CHARS = 420
 MAX_ACTOR_WORDS = 24

@@ -8,10 +8,9 @@ callers (and tests) can check that every piece occurs in the source.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from corpus.text import fold
+from corpus.text import bare_view, bare_words
 
 ELLIPSIS = "…"
 GAP = f" {ELLIPSIS} "
@@ -24,27 +23,6 @@ _BREAK = re.compile(r"\n+|(?<=[.!?…])\s+(?=[\"“(\[]?[A-ZĐÀ-Ỹ0-9\-+•])"
 _CLAUSE_BREAK = re.compile(r";\s+")
 _MARKER = re.compile(r"(?:[IVXLC]+|[A-Za-zĐđ]{1,3}|\d+(?:\.\d+)*)[.)]$")
 _WORD = re.compile(r"\w+")
-
-
-def _bare_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
-    return (base[:1] or ch).lower()
-
-
-def bare_view(text: str) -> str:
-    """Lower case without diacritics, one character per character of ``text``.
-
-    Offsets found in the result are offsets into ``text``.
-    """
-    return "".join(_bare_char(ch) for ch in text)
-
-
-def folded_view(text: str) -> str:
-    """Lower case with one tone placement, same length as ``text`` when that is possible."""
-    folded = fold(text)
-    return folded if len(folded) == len(text) else text.lower()
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -119,10 +97,6 @@ def clause_spans(text: str, span: Span) -> list[Span]:
     if piece:
         out.append(piece)
     return out
-
-
-def bare_words(text: str) -> list[str]:
-    return _WORD.findall(bare_view(text))
 
 
 def excerpt(text: str, spans: Iterable[Span], limit: int | None = None) -> tuple[str, int, int]:

@@ -22,6 +22,7 @@ from bot.services import blocking, services_of
 from corpus.docnumbers import DOC_TYPES
 from corpus.ingest import IngestOutcome, ingest_bytes
 from corpus.models import Document
+from corpus.sizes import human_size
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,6 @@ NUMBER_PROMPT_ID = re.compile(r"văn bản #(\d+)")
 
 def actor_of(user_id: int) -> str:
     return f"telegram:{user_id}"
-
-
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB"
 
 
 class NumberPromptReply(filters.MessageFilter):
@@ -67,7 +64,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     limit = services.settings.max_upload_bytes
     if document.file_size and document.file_size > limit:
         await message.reply_text(
-            texts.UPLOAD_TOO_BIG.format(size=_size(document.file_size), limit=_size(limit))
+            texts.UPLOAD_TOO_BIG.format(
+                size=human_size(document.file_size), limit=human_size(limit)
+            )
         )
         return
     async with typing(context.bot, chat.id, ChatAction.TYPING):
