@@ -24,8 +24,8 @@ from admin.session import SessionCodec
 from admin.templating import STATIC_DIR, render
 from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop, build_retriever, open_store
-from retrieval.searcher import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def create_app(
     settings: Settings,
     *,
     store: CorpusStore | None = None,
-    retriever: Retriever | None = None,
+    retriever: IndexBuilder | None = None,
     tokens: list[ApiToken] | None = None,
     refresh_loop: bool = True,
 ) -> FastAPI:

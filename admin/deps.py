@@ -14,7 +14,7 @@ from admin.jobs import IndexJobs
 from admin.session import SessionCodec
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 
 
 @dataclass
@@ -23,7 +23,7 @@ class AdminContext:
 
     settings: Settings
     store: CorpusStore
-    retriever: Retriever
+    retriever: IndexBuilder
     registry: TokenRegistry
     jobs: IndexJobs
     model_id: str | None
@@ -43,12 +43,12 @@ def get_store(ctx: ContextDep) -> CorpusStore:
     return ctx.store
 
 
-def get_retriever(ctx: ContextDep) -> Retriever:
+def get_retriever(ctx: ContextDep) -> IndexBuilder:
     return ctx.retriever
 
 
 StoreDep = Annotated[CorpusStore, Depends(get_store)]
-RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
+RetrieverDep = Annotated[IndexBuilder, Depends(get_retriever)]
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from corpus.models import utcnow
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class JobBusy(Exception):
 class IndexJobs:
     """One reindex at a time; its progress is readable while it runs."""
 
-    retriever: Retriever
+    retriever: IndexBuilder
     _jobs: dict[str, JobState] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -110,7 +110,7 @@ class IndexJobs:
             thread.join(timeout)
 
 
-def refresh_quietly(retriever: Retriever) -> None:
+def refresh_quietly(retriever: IndexBuilder) -> None:
     """Bring this process's index to the corpus revision after a change made here.
 
     Runs off the request path; concurrent calls queue on the retriever's own lock and the

@@ -86,7 +86,7 @@ def quality(
     t0 = time.perf_counter()
     retriever.refresh()
     refresh_s = time.perf_counter() - t0
-    report = evaluate(retriever, read_queries(queries))
+    report = evaluate(retriever.searcher, read_queries(queries))
     natural = [
         m for s, m in report["by_source"].items()
         if s in {"zalo2021_train", "vlsp2025_drill_train"}

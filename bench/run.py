@@ -4,7 +4,7 @@ Everything is measured in one process, so ratios compare like with like:
 (a) indexing: our pipeline (tokenise + embed + store embeddings + FAISS/BM25 build + persist)
     on N dev passages vs plain ``SentenceTransformer.encode`` of the same texts (the database
     ingest before it is timed separately);
-(b) question latency p50/p95 of ``Retriever.search`` on the whole dev corpus vs the raw floor
+(b) question latency p50/p95 of ``Searcher.search`` on the whole dev corpus vs the raw floor
     (one query encode + one FAISS search + one BM25 search, the libraries alone);
 (c) peak RSS of the process serving the whole dev corpus (a serving process holds the same).
 
@@ -37,7 +37,7 @@ from corpus.hashing import embed_text  # noqa: E402
 from corpus.jsonl import ingest_jsonl  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
-from retrieval.searcher import Retriever  # noqa: E402
+from retrieval.indexing import IndexBuilder  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -85,7 +85,7 @@ def bench_indexing(encoder: SentenceTransformerEncoder, corpus: Path, n: int) ->
         ingest_jsonl(store, sub)
         ingest_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        Retriever(store, encoder=encoder, index_dir=Path(tmp) / "index").refresh()
+        IndexBuilder(store, encoder=encoder, index_dir=Path(tmp) / "index").refresh()
         ours = time.perf_counter() - t0
     return {
         "passages": len(sample),
@@ -101,22 +101,22 @@ def bench_latency(
 ) -> dict[str, float]:
     store = CorpusStore(make_engine(f"sqlite:///{(data_dir / 'chinam.db').resolve()}"))
     ingest_jsonl(store, corpus)
-    retriever = Retriever(store, encoder=encoder, index_dir=data_dir / "index")
+    retriever = IndexBuilder(store, encoder=encoder, index_dir=data_dir / "index")
     t0 = time.perf_counter()
     retriever.refresh()
     load_s = time.perf_counter() - t0
     questions = [json.loads(line)["question"] for line in queries.open(encoding="utf-8")]
     questions = random.Random(11).sample(questions, min(n, len(questions)))
-    state = retriever._state
+    state = retriever.searcher
     dense = state.dense
     assert dense is not None
     ours, floor = [], []
     for q in questions[:5]:
-        retriever.search(retriever.parse(q), k=10)
+        retriever.searcher.search(retriever.searcher.parse(q), k=10)
     for q in questions:
         encoder._cache.clear()
         t0 = time.perf_counter()
-        retriever.search(retriever.parse(q), k=10)
+        retriever.searcher.search(retriever.searcher.parse(q), k=10)
         ours.append((time.perf_counter() - t0) * 1000)
         toks = retriever.analyzer.query_tokens(q)
         t0 = time.perf_counter()

@@ -11,7 +11,7 @@ extrapolated from --passages-per-second (measured ~13/s for multilingual-e5-smal
 
 Reported: store fill time; first index build (embedding + BM25 + FAISS + save); a new
 replica's build (embeddings cached in the database); a restart with index files; one upload
-(50 passages) then refresh; process RSS after each step; FAISS and BM25 bytes; Retriever.search
+(50 passages) then refresh; process RSS after each step; FAISS and BM25 bytes; Searcher.search
 and Answerer.answer latency p50/p95. Then bench/ann.py compares exact FAISS with HNSW and IVF
 on the same vectors (pass --skip-ann to leave it out; run bench/ann.py alone with
 --base-vectors for real model vectors).
@@ -51,7 +51,7 @@ from corpus.models import Document, Passage  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.answer import Answerer  # noqa: E402
 from retrieval.encoder import HashEncoder  # noqa: E402
-from retrieval.searcher import Retriever  # noqa: E402
+from retrieval.indexing import IndexBuilder  # noqa: E402
 
 PER_DOCUMENT = 50
 QUESTIONS = [
@@ -179,11 +179,11 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     out["documents"], out["store_fill_s"] = timed(fill)
     encoder = HashEncoder(args.dim)
-    first = Retriever(store, encoder=encoder, index_dir=work / "index-a")
+    first = IndexBuilder(store, encoder=encoder, index_dir=work / "index-a")
     _, out["first_build_s"] = timed(first.refresh)
     out["rss_after_first_build_mib"] = round(rss_mib(), 1)
     out["rss_delta_first_build_mib"] = round(rss_mib() - rss0, 1)
-    dense = first._state.dense
+    dense = first.searcher.dense
     assert dense is not None
     out["faiss_mib"] = round(dense.dim * len(dense) * 4 / 1_048_576, 1)
     out["index_files_mib"] = dir_mib(work / "index-a")
@@ -196,7 +196,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     _, out["refresh_after_one_upload_s"] = timed(first.refresh)
 
     rng = random.Random(3)
-    records = first._state.records
+    records = first.searcher.records
     sampled = [" ".join(records[rng.randrange(len(records))].text.split()[:12])
                for _ in range(max(0, args.questions - len(QUESTIONS)))]
     questions = (QUESTIONS + sampled)[: args.questions]
@@ -211,11 +211,11 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     gc.collect()
 
     # One replica at a time: each holds the whole index.
-    joining = Retriever(store, encoder=encoder, index_dir=work / "index-b")
+    joining = IndexBuilder(store, encoder=encoder, index_dir=work / "index-b")
     _, out["new_replica_build_s"] = timed(joining.refresh)
     del joining
     gc.collect()
-    restarted = Retriever(store, encoder=encoder, index_dir=work / "index-a")
+    restarted = IndexBuilder(store, encoder=encoder, index_dir=work / "index-a")
     _, out["restart_with_files_s"] = timed(restarted.refresh)
     del restarted
     gc.collect()

@@ -17,8 +17,8 @@ from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer
 from retrieval.encoder import Encoder
+from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop, build_retriever
-from retrieval.searcher import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class BotServices:
     access: AccessPolicy = field(init=False)
     limiter: UserRateLimiter = field(init=False)
     worker_id: str = field(default_factory=lambda: f"bot-{socket.gethostname()}-{os.getpid()}")
-    retriever: Retriever | None = None
+    retriever: IndexBuilder | None = None
     refresher: RefreshLoop | None = None
     _answerer: Answerer | None = None
 
@@ -56,7 +56,7 @@ class BotServices:
         if self._answerer is not None:
             return
 
-        def load() -> Retriever:
+        def load() -> IndexBuilder:
             retriever = build_retriever(
                 self.settings, self.store, encoder=self.encoder, load_model=self.load_model
             )

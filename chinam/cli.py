@@ -196,7 +196,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     queries = read_queries(Path(args.queries))
     with tqdm(total=len(queries), unit="q", desc="questions", file=sys.stderr,
               disable=not sys.stderr.isatty()) as qbar:
-        report = evaluate(retriever, queries, strip=args.strip_diacritics, progress=qbar.update)
+        report = evaluate(
+            retriever.searcher, queries, strip=args.strip_diacritics, progress=qbar.update
+        )
     report["model"] = retriever.encoder.model_id if retriever.encoder else None
     if not args.json:
         print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} "

@@ -49,6 +49,15 @@ class PassageRecord:
 
 
 @dataclass(frozen=True)
+class ReferenceLink:
+    """What the search needs of a reference: who cites, whom (when stored) and by what key."""
+
+    document_id: int
+    target_id: int | None
+    match_key: str | None
+
+
+@dataclass(frozen=True)
 class DocumentFilter:
     doc_type: str | None = None
     issuer: str | None = None
@@ -418,6 +427,15 @@ class CorpusStore:
                 .order_by(col(Reference.id))
             )
             return list(s.exec(stmt).all())
+
+    def reference_links(self) -> list[ReferenceLink]:
+        with self.session() as s:
+            rows = s.exec(
+                select(
+                    col(Reference.document_id), col(Reference.target_id), col(Reference.match_key)
+                )
+            ).all()
+            return [ReferenceLink(*row) for row in rows]
 
     def cited_by(self, doc_ids: Iterable[int], match_keys: Iterable[str] = ()) -> list[Reference]:
         """References pointing at any of ``doc_ids`` (resolved) or ``match_keys`` (unresolved)."""

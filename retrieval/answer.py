@@ -41,6 +41,7 @@ from retrieval.confidence import (
     support,
 )
 from retrieval.graph import Chain, DirectiveGraph, GraphNode, implementing_question
+from retrieval.indexing import IndexBuilder
 from retrieval.obligations import (
     Duty,
     actors_match,
@@ -50,7 +51,7 @@ from retrieval.obligations import (
     topic_words,
 )
 from retrieval.quoting import Span, excerpt, sentence_spans, term_score
-from retrieval.searcher import Hit, Retriever
+from retrieval.searcher import Hit
 
 if TYPE_CHECKING:
     from retrieval.llm import ProseWriter
@@ -326,7 +327,7 @@ class Answerer:
     def __init__(
         self,
         store: CorpusStore,
-        retriever: Retriever,
+        retriever: IndexBuilder,
         *,
         max_documents: int = MAX_DOCUMENTS,
         max_quotes: int = MAX_QUOTES_PER_DOCUMENT,
@@ -341,7 +342,7 @@ class Answerer:
         self.thresholds = thresholds or Thresholds()
 
     @classmethod
-    def from_settings(cls, store: CorpusStore, retriever: Retriever, settings: Any) -> Answerer:
+    def from_settings(cls, store: CorpusStore, retriever: IndexBuilder, settings: Any) -> Answerer:
         """An answerer with the optional language model of ``settings`` (off by default)."""
         from retrieval.llm import ProseWriter
 
@@ -360,11 +361,12 @@ class Answerer:
         question = " ".join(question.split())
         intent = detect_intent(question) if question else "general"
         terms = highlight_terms(question)
-        query = self.retriever.parse(question)
-        hits = self.retriever.search(query, k=SEARCH_DEPTH + offset) if query else []
+        searcher = self.retriever.searcher
+        query = searcher.parse(question)
+        hits = searcher.search(query, k=SEARCH_DEPTH + offset) if query else []
         passages = self.store.passages_by_ids(h.passage_id for h in hits)
         answer = Answer(question=question, status="not_found", intent=intent,
-                        highlight_terms=terms, mode=self.retriever.mode, offset=offset)
+                        highlight_terms=terms, mode=searcher.mode, offset=offset)
         answer.evidence = evidence(question, hits, passages) if question else None
         ctx = _Context(question, terms, hits, passages,
                        self.store.documents_by_ids(h.document_id for h in hits),

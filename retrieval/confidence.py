@@ -400,8 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         inside_q = [q for p in args.inside for q in _read(p)]
         outside_q = [q for p in args.outside
                      for q in _read(p, only_off_domain=args.off_domain_only)]
-        inside = collect(retriever, store, inside_q)
-        outside = collect(retriever, store, outside_q)
+        inside = collect(retriever.searcher, store, inside_q)
+        outside = collect(retriever.searcher, store, outside_q)
         sets.append((str(args.data_dir), inside, outside))
         if args.dump:
             with args.dump.open("w", encoding="utf-8") as fh:

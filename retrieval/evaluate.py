@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from corpus.text import strip_diacritics
-from retrieval.searcher import Retriever
+from retrieval.searcher import Searcher
 
 CUTOFFS = (1, 5, 10)
 DEPTH = 100
@@ -52,11 +52,11 @@ def read_queries(path: Path) -> list[Query]:
     return out
 
 
-def unit_ranking(retriever: Retriever, question: str, depth: int = DEPTH) -> list[str]:
+def unit_ranking(searcher: Searcher, question: str, depth: int = DEPTH) -> list[str]:
     """Unit ids (Passage.ref) best first, each at the rank of its best passage."""
     seen: dict[str, None] = {}
-    for hit in retriever.search(retriever.parse(question), k=depth):
-        record = retriever.record(hit.passage_id)
+    for hit in searcher.search(searcher.parse(question), k=depth):
+        record = searcher.record(hit.passage_id)
         ref = record.ref if record and record.ref else str(hit.passage_id)
         seen.setdefault(ref, None)
     return list(seen)
@@ -85,7 +85,7 @@ def _mean(rows: Iterable[dict[str, float]], keys: Sequence[str]) -> dict[str, fl
 
 
 def evaluate(
-    retriever: Retriever,
+    searcher: Searcher,
     queries: Sequence[Query],
     *,
     strip: bool = False,
@@ -96,7 +96,7 @@ def evaluate(
     for q in queries:
         question = strip_diacritics(q.question) if strip else q.question
         t0 = time.perf_counter()
-        ranked = unit_ranking(retriever, question)
+        ranked = unit_ranking(searcher, question)
         latencies.append((time.perf_counter() - t0) * 1000)
         per.append((q, query_metrics(ranked, q.relevant)))
         if progress:
@@ -109,7 +109,7 @@ def evaluate(
     report["n_queries"] = len(per)
     report["p50_ms"] = round(float(np.percentile(latencies, 50)), 1) if latencies else 0.0
     report["p95_ms"] = round(float(np.percentile(latencies, 95)), 1) if latencies else 0.0
-    report["mode"] = retriever.mode
+    report["mode"] = searcher.mode
     report["strip_diacritics"] = strip
     report["by_source"] = {
         src: {"n": len(rows), **_mean(rows, keys)} for src, rows in sorted(by_source.items())

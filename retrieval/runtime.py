@@ -10,7 +10,7 @@ from corpus.db import make_engine
 from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import Encoder, load_encoder
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,10 @@ def build_retriever(
     *,
     encoder: Encoder | None = None,
     load_model: bool = True,
-) -> Retriever:
+) -> IndexBuilder:
     if encoder is None and load_model:
         encoder = encoder_from(settings)
-    return Retriever(
+    return IndexBuilder(
         store,
         encoder=encoder,
         index_dir=settings.index_dir,
@@ -54,7 +54,7 @@ def build_retriever(
 class RefreshLoop:
     """Background thread that refreshes a retriever when the corpus revision changes."""
 
-    retriever: Retriever
+    retriever: IndexBuilder
     interval: float
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None

@@ -23,7 +23,7 @@ from admin.schemas import (
     Stats,
 )
 from retrieval.answer import Answerer, answer_to_dict
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 
 router = APIRouter(tags=["operations"], dependencies=[Depends(single_query_values)])
 
@@ -40,7 +40,7 @@ def job_public(job: JobState) -> ReindexJob:
     )
 
 
-def index_status(retriever: Retriever, db_revision: int | None) -> IndexStatus:
+def index_status(retriever: IndexBuilder, db_revision: int | None) -> IndexStatus:
     mode: Literal["hybrid", "lexical"] = "hybrid" if retriever.mode == "hybrid" else "lexical"
     return IndexStatus(
         revision=retriever.revision,

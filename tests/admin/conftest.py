@@ -14,7 +14,7 @@ from admin.app import create_app
 from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 READONLY_TOKEN = secrets.token_urlsafe(32)
@@ -58,7 +58,7 @@ def admin_settings(tmp_path: Path) -> Settings:
 
 
 def make_app(settings: Settings, store: CorpusStore, *, dense: bool = True) -> FastAPI:
-    retriever = Retriever(store, encoder=HashEncoder() if dense else None)
+    retriever = IndexBuilder(store, encoder=HashEncoder() if dense else None)
     retriever.refresh()
     return create_app(settings, store=store, retriever=retriever)
 

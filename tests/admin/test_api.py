@@ -394,9 +394,9 @@ def test_health_and_readiness(client: TestClient, admin_settings, store: CorpusS
     assert body["index"]["revision"] == body["database"]["revision"]
 
     from admin.app import create_app
-    from retrieval.searcher import Retriever
+    from retrieval.indexing import IndexBuilder
 
-    cold = create_app(admin_settings, store=store, retriever=Retriever(store))
+    cold = create_app(admin_settings, store=store, retriever=IndexBuilder(store))
     r = TestClient(cold).get("/readyz", headers=ADMIN)  # no lifespan: index never built
     assert r.status_code == 503 and r.json()["status"] == "not_ready"
     assert r.json()["mode"] == "lexical" and r.json()["model"] is None

@@ -16,7 +16,7 @@ from admin.auth import ApiToken, TokenRegistry, WeakTokenError, token_weakness
 from admin.main import serve
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 from tests.admin.conftest import ADMIN_TOKEN, dispatch
 
 WEAK = [
@@ -98,7 +98,7 @@ def test_named_tokens_are_the_audit_actor(tmp_path: Path, sqlite_store: CorpusSt
     secret = secrets.token_urlsafe(32)
     settings = Settings(data_dir=tmp_path, embedding_model=None,  # type: ignore[call-arg]
                         _env_file=None)
-    app = create_app(settings, store=sqlite_store, retriever=Retriever(sqlite_store),
+    app = create_app(settings, store=sqlite_store, retriever=IndexBuilder(sqlite_store),
                      tokens=[ApiToken("van-thu-so", "admin", SecretStr(secret)),
                              ApiToken("admin", "admin", SecretStr(ADMIN_TOKEN))])
     client = TestClient(app)

@@ -22,7 +22,7 @@ from admin.app import create_app  # noqa: E402
 from corpus.db import make_engine  # noqa: E402
 from corpus.settings import Settings  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
-from retrieval.searcher import Retriever  # noqa: E402
+from retrieval.indexing import IndexBuilder  # noqa: E402
 from tests.admin.conftest import ADMIN, ADMIN_TOKEN, dispatch, make_app, upload  # noqa: E402
 
 # Small by default to stay well under a minute; raise it for a deeper run.
@@ -36,7 +36,7 @@ def _schema_app() -> FastAPI:
     store = CorpusStore(make_engine("sqlite://"))
     config = Settings(data_dir=Path("unused"), embedding_model=None,  # type: ignore[call-arg]
                       admin_token=ADMIN_TOKEN, _env_file=None)
-    retriever = Retriever(store)
+    retriever = IndexBuilder(store)
     retriever.refresh()  # built here, so the app starts no thread on this in-memory database
     return create_app(config, store=store, retriever=retriever, refresh_loop=False)
 

@@ -32,8 +32,8 @@ from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer
 from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop
-from retrieval.searcher import Retriever
 
 
 class _Errors(logging.Handler):
@@ -57,13 +57,13 @@ ERRORS = _Errors()
 class Replica:
     def __init__(self) -> None:
         self.store: CorpusStore | None = None
-        self.retriever: Retriever | None = None
+        self.retriever: IndexBuilder | None = None
         self.loop: RefreshLoop | None = None
 
     def open(self, url: str, data_dir: str, refresh: float) -> dict[str, Any]:
         self.close()
         self.store = CorpusStore(make_engine(url))
-        self.retriever = Retriever(
+        self.retriever = IndexBuilder(
             self.store, encoder=HashEncoder(32), index_dir=Path(data_dir) / "index"
         )
         self.loop = RefreshLoop(self.retriever, refresh)
@@ -107,7 +107,7 @@ class Replica:
             cited = sorted({g.citation.document_id for g in answer.groups})
             return {"status": answer.status, "cited": cited, "revision": retriever.revision}
         if op == "indexed_documents":
-            state = retriever._state
+            state = retriever.searcher
             dense = sorted(int(i) for i in state.dense.ids()) if state.dense is not None else []
             return {
                 "documents": sorted({r.document_id for r in state.records}),

@@ -14,8 +14,8 @@ from corpus.ingest import ingest_bytes, ingest_paths
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer
 from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop
-from retrieval.searcher import Retriever
 from tests.conftest import SAMPLES
 from tests.reliability.churn import Ask, run_churn
 from tests.reliability.texts import dispatch
@@ -29,7 +29,7 @@ REFRESH = 0.5
 
 def test_no_deleted_document_cited_after_its_deletion(store: CorpusStore) -> None:
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
-    retriever = Retriever(store, encoder=HashEncoder(32))
+    retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
     loop = RefreshLoop(retriever, REFRESH)
     loop.start()

@@ -17,7 +17,7 @@ from admin.app import create_app
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 from tests.conftest import SAMPLES
 from tests.reliability.churn import Ask, run_churn
 from tests.reliability.served import AUTH, ServerThread, admin_settings
@@ -32,7 +32,7 @@ REFRESH = 0.5
 
 def test_api_never_cites_a_deleted_document(store: CorpusStore, tmp_path: Path) -> None:
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
-    retriever = Retriever(store, encoder=HashEncoder(32))
+    retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
     settings = admin_settings(tmp_path / "data", refresh_seconds=REFRESH)
     app = create_app(settings, store=store, retriever=retriever)

@@ -20,7 +20,7 @@ import pytest
 from corpus.db import make_engine
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -46,9 +46,9 @@ def _check_consistent(data_dir: Path) -> int:
         assert passages, f"document {doc.id} stored without passages"
         assert all(doc.text[p.start : p.end] == p.text for p in passages)
     assert store.count_passages() == sum(len(store.passages_of(d.id or 0)) for d in docs)
-    retriever = Retriever(store, encoder=HashEncoder(32), index_dir=data_dir / "index")
+    retriever = IndexBuilder(store, encoder=HashEncoder(32), index_dir=data_dir / "index")
     retriever.refresh()
-    state = retriever._state
+    state = retriever.searcher
     ids = sorted(r.id for r in state.records)
     assert len(state.lexical) == len(ids) == store.count_passages()
     assert state.dense is not None

@@ -29,7 +29,7 @@ from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
-from retrieval.searcher import Retriever
+from retrieval.indexing import IndexBuilder
 from tests.conftest import SAMPLES
 from tests.reliability.private_pg import PrivatePostgres
 from tests.reliability.served import AUTH, ServerThread, admin_settings
@@ -69,7 +69,7 @@ def served(pg: PrivatePostgres, tmp_path: Path) -> Iterator[httpx.Client]:
     engine = make_engine(pg.url)
     store = CorpusStore(engine)
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
-    retriever = Retriever(store, encoder=HashEncoder(32))
+    retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
     settings = admin_settings(tmp_path / "data", refresh_seconds=0.5, database_url=pg.url)
     app = create_app(settings, store=store, retriever=retriever)

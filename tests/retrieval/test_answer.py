@@ -19,8 +19,8 @@ from retrieval.answer import (
     trim_quote,
 )
 from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from retrieval.quoting import ELLIPSIS, quote_segments
-from retrieval.searcher import Retriever
 
 NEW_5243 = """BỘ GIÁO DỤC VÀ ĐÀO TẠO
 Số: 6001/BGDĐT-NGCBQLGD
@@ -36,7 +36,7 @@ trước ngày 31/12/2026; Công văn này thay thế nội dung bồi dưỡng 
 
 
 def _answerer(store: CorpusStore) -> Answerer:
-    retriever = Retriever(store, encoder=HashEncoder())
+    retriever = IndexBuilder(store, encoder=HashEncoder())
     retriever.refresh()
     return Answerer(store, retriever)
 

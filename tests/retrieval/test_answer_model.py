@@ -14,8 +14,8 @@ from corpus.store import CorpusStore
 from retrieval.answer import Answer, Answerer, answer_to_text
 from retrieval.confidence import DEFAULT_THRESHOLDS, collect, rates
 from retrieval.encoder import load_encoder
+from retrieval.indexing import IndexBuilder
 from retrieval.quoting import quote_segments
-from retrieval.searcher import Retriever
 
 pytestmark = pytest.mark.model
 
@@ -28,7 +28,7 @@ def answerer(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('model') / 'chinam.db'}")
     store = CorpusStore(engine)
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
-    retriever = Retriever(store, encoder=load_encoder(str(model_dir)))
+    retriever = IndexBuilder(store, encoder=load_encoder(str(model_dir)))
     retriever.refresh()
     assert retriever.mode == "hybrid"
     yield Answerer(store, retriever)

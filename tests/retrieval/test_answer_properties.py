@@ -16,9 +16,9 @@ from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer
 from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from retrieval.llm import Source, check_prose, sources_of
 from retrieval.quoting import ELLIPSIS, quote_segments
-from retrieval.searcher import Retriever
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -33,7 +33,7 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'chinam.db'}")
     store = CorpusStore(engine)
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
-    retriever = Retriever(store, encoder=HashEncoder())
+    retriever = IndexBuilder(store, encoder=HashEncoder())
     retriever.refresh()
     yield Answerer(store, retriever)
     engine.dispose()

@@ -8,8 +8,9 @@ from corpus.store import CorpusStore
 from corpus.text import strip_diacritics
 from retrieval.analyzer import Analyzer
 from retrieval.diacritics import DiacriticRestorer, question_phrases
+from retrieval.indexing import IndexBuilder
 from retrieval.lexical import LexicalIndex
-from retrieval.searcher import Retriever, SearchWeights
+from retrieval.searcher import SearchWeights
 from tests.retrieval.topics import TopicEncoder
 
 PASSAGES = [
@@ -57,12 +58,12 @@ def test_bare_question_is_searched_densely_like_the_accented_one(
 ) -> None:
     accented = "Giáo viên nghỉ phép có được hưởng gì?"
     bare = strip_diacritics(accented)
-    r = Retriever(topic_store, encoder=TopicEncoder())
+    r = IndexBuilder(topic_store, encoder=TopicEncoder())
     r.refresh()
-    assert r.parse(bare).restored == accented
-    assert r.parse(accented).restored == accented
-    with_accents = r.search(r.parse(accented), k=5)
-    without = r.search(r.parse(bare), k=5)
+    assert r.searcher.parse(bare).restored == accented
+    assert r.searcher.parse(accented).restored == accented
+    with_accents = r.searcher.search(r.searcher.parse(accented), k=5)
+    without = r.searcher.search(r.searcher.parse(bare), k=5)
     assert [h.passage_id for h in without] == [h.passage_id for h in with_accents]
     # The bare question now has a dense score of its own (what the confidence check reads).
     assert all(h.dense_score is not None for h in without)
@@ -73,14 +74,14 @@ def test_restoring_can_be_turned_off_and_is_skipped_in_lexical_mode(
     topic_store: CorpusStore,
 ) -> None:
     bare = strip_diacritics("Giáo viên nghỉ phép có được hưởng gì?")
-    off = Retriever(
+    off = IndexBuilder(
         topic_store, encoder=TopicEncoder(),
         weights=replace(SearchWeights(), restore_diacritics=False),
     )
     off.refresh()
-    assert off.parse(bare).restored == bare
-    assert all(h.dense_score is None for h in off.search(off.parse(bare), k=5))
-    lexical = Retriever(topic_store)
+    assert off.searcher.parse(bare).restored == bare
+    assert all(h.dense_score is None for h in off.searcher.search(off.searcher.parse(bare), k=5))
+    lexical = IndexBuilder(topic_store)
     lexical.refresh()
-    assert lexical.parse(bare).restored == bare
-    assert lexical.search(lexical.parse(bare), k=1)
+    assert lexical.searcher.parse(bare).restored == bare
+    assert lexical.searcher.search(lexical.searcher.parse(bare), k=1)

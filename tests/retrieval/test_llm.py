@@ -14,8 +14,8 @@ from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer, answer_to_dict
 from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from retrieval.llm import LLMConfig, ProseWriter, Source, check_prose
-from retrieval.searcher import Retriever
 
 SOURCES = [
     Source(1, "Công văn số 5243/BGDĐT-NGCBQLGD", ("… bảo đảm hoàn thành trước ngày 30/9/2026 …",)),
@@ -109,7 +109,7 @@ def test_writer_against_fake_endpoint(fake_llm: FakeLLM) -> None:
 
 
 def test_answer_falls_back_to_quotes(seeded_store: CorpusStore, fake_llm: FakeLLM) -> None:
-    retriever = Retriever(seeded_store, encoder=HashEncoder())
+    retriever = IndexBuilder(seeded_store, encoder=HashEncoder())
     retriever.refresh()
     writer = ProseWriter(LLMConfig(base_url=fake_llm.url, model="fake", timeout=5))
     answerer = Answerer(seeded_store, retriever, llm=writer)

@@ -28,7 +28,7 @@ _NAME = re.compile(
 )
 
 
-def document_names(doc: Document) -> set[str]:
+def document_titles(doc: Document) -> set[str]:
     """Matching keys of the names a document goes by (empty for dispatches and plans)."""
     texts = [t for t in (doc.title, doc.subject) if t]
     names = {_key(m.group(1)) for text in texts for m in _NAME.finditer(text)}
@@ -39,7 +39,7 @@ def document_names(doc: Document) -> set[str]:
     return {n for n in names if len(n.split()) >= MIN_WORDS}
 
 
-class NameIndex:
+class TitleIndex:
     """Name key -> document ids, and the search for the longest names in a question."""
 
     def __init__(self, docs: Iterable[Document]) -> None:
@@ -47,7 +47,7 @@ class NameIndex:
         for doc in docs:
             if doc.id is None:
                 continue
-            for name in document_names(doc):
+            for name in document_titles(doc):
                 self._docs.setdefault(name, set()).add(doc.id)
         self._pattern = (
             re.compile(

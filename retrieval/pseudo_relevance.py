@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def feedback_query(
+def feedback_vector(
     question: np.ndarray | None, passages: np.ndarray, *, weight: float
 ) -> np.ndarray:
     """Unit vector ``question + weight * mean(passages)``; the passages alone when there is no
