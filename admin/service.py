@@ -20,7 +20,7 @@ from admin.errors import (
 )
 from corpus import metadata
 from corpus.docnumbers import parse_number
-from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.ingest import ingest_text
 from corpus.models import Document
 from corpus.sizes import human_size

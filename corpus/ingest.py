@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from corpus.chunking import chunk_text
 from corpus.docnumbers import NEWS_TYPE, DocNumber, parse_number
-from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.hashing import content_hash, sha256_text
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document

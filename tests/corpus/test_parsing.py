@@ -303,7 +303,7 @@ def test_docx_letter_end_to_end() -> None:
 
     import docx
 
-    from corpus.formats import extract_text
+    from corpus.extraction import extract_text
 
     document = docx.Document()
     header = document.add_table(rows=1, cols=2)
