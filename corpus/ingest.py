@@ -11,9 +11,10 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 
 from corpus.chunking import chunk_text
-from corpus.docnumbers import NEWS_TYPE, DocNumber, parse_number
+from corpus.docnumbers import DocNumber, parse_number
 from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.hashing import content_hash, sha256_text
+from corpus.labels import passage_context
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
@@ -48,25 +49,6 @@ def safe_name(filename: str) -> str:
     name = re.split(r"[\\/]", filename)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
     return name[:200] or "unnamed"
-
-
-def document_label(doc: Document) -> str:
-    """One line naming a document: "Công văn 5208/BGDĐT-GDPT của Bộ GDĐT: hướng dẫn …"."""
-    if doc.doc_type == NEWS_TYPE or not (doc.number or doc.subject):
-        return doc.title or doc.doc_type
-    head = doc.doc_type
-    if doc.number:
-        head += f" {doc.number}" if doc.number.startswith("/") else f" số {doc.number}"
-    if doc.issuer:
-        head += f" của {doc.issuer}"
-    if doc.subject:
-        head += f": {doc.subject}"
-    return head
-
-
-def passage_context(doc: Document, heading_trail: str) -> str:
-    label = document_label(doc)
-    return f"{label} — {heading_trail}" if heading_trail else label
 
 
 def _apply_number(doc: Document, number: DocNumber | None) -> None:
