@@ -18,9 +18,9 @@ from admin.errors import (
     TooLarge,
     UnsupportedType,
 )
-from corpus import metadata
+from corpus import editing
 from corpus.docnumbers import parse_number
-from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.ingest import ingest_text
 from corpus.models import Document
 from corpus.sizes import human_size
@@ -101,7 +101,7 @@ def update_metadata(
 ) -> Document:
     """Fix metadata; passage contexts follow, so the document is re-indexed everywhere."""
     get_document(store, doc_id)
-    if metadata.update_metadata(store, doc_id, changes, actor=actor) is None:
+    if editing.update_metadata(store, doc_id, changes, actor=actor) is None:
         raise NotFound(f"Không có văn bản #{doc_id}.", document_id=doc_id)
     return get_document(store, doc_id)
 

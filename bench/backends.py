@@ -72,7 +72,7 @@ def speed(
 def quality(
     backend: str, model: str, data_dir: Path, corpus: Path, queries: Path
 ) -> dict[str, Any]:
-    from corpus.jsonl import ingest_jsonl
+    from corpus.eval_corpus import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
     from retrieval.runtime import build_retriever, open_store
 

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.db import make_engine  # noqa: E402
+from corpus.eval_corpus import ingest_jsonl  # noqa: E402
 from corpus.hashing import embed_text  # noqa: E402
-from corpus.jsonl import ingest_jsonl  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
 from retrieval.indexing import IndexBuilder  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.docnumbers import parse_number
-from corpus.metadata import update_metadata
+from corpus.editing import update_metadata
 from corpus.models import Document
 from corpus.store import CorpusStore
 

@@ -169,7 +169,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from corpus.jsonl import ingest_jsonl
+    from corpus.eval_corpus import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
     from retrieval.runtime import build_retriever, open_store
 

@@ -11,9 +11,10 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 
 from corpus.chunking import chunk_text
-from corpus.docnumbers import NEWS_TYPE, DocNumber, parse_number
-from corpus.formats import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.docnumbers import DocNumber, parse_number, type_code_for_name
+from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.hashing import content_hash, sha256_text
+from corpus.labels import passage_context
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
@@ -50,25 +51,6 @@ def safe_name(filename: str) -> str:
     return name[:200] or "unnamed"
 
 
-def document_label(doc: Document) -> str:
-    """One line naming a document: "Công văn 5208/BGDĐT-GDPT của Bộ GDĐT: hướng dẫn …"."""
-    if doc.doc_type == NEWS_TYPE or not (doc.number or doc.subject):
-        return doc.title or doc.doc_type
-    head = doc.doc_type
-    if doc.number:
-        head += f" {doc.number}" if doc.number.startswith("/") else f" số {doc.number}"
-    if doc.issuer:
-        head += f" của {doc.issuer}"
-    if doc.subject:
-        head += f": {doc.subject}"
-    return head
-
-
-def passage_context(doc: Document, heading_trail: str) -> str:
-    label = document_label(doc)
-    return f"{label} — {heading_trail}" if heading_trail else label
-
-
 def _apply_number(doc: Document, number: DocNumber | None) -> None:
     empty = {"number": None, "number_key": None, "match_key": None, "identity": None}
     for name, value in (number.fields() if number else empty).items():
@@ -82,15 +64,31 @@ def build_document(
     overrides: dict[str, Any] | None = None,
     uploaded_by: str | None = None,
 ) -> tuple[Document, list[Passage], list[Reference], ParsedDocument]:
+    """The document, its passages and its references, read from ``text``; ``overrides`` (the
+    uploader's corrections) win over what the parser read."""
     parsed = parse_document(text, source_name=source_name)
-    number = parsed.number
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
-    if "number" in overrides:
-        number = parse_number(str(overrides.pop("number"))) or number
-    year = parsed.year
+    typed_number = overrides.pop("number", None)
+    number = parsed.number
+    if typed_number is not None:
+        number = parse_number(str(typed_number)) or number
     if number is not None and number.year is None:
-        number = number.with_year(year)
-    doc = Document(
+        number = number.with_year(parsed.year)
+    doc = _document(parsed, text, source_name=source_name, uploaded_by=uploaded_by)
+    for key, value in overrides.items():
+        if key in EDITABLE_FIELDS:
+            setattr(doc, key, value)
+    if number is not None and overrides.get("doc_type"):
+        number = number.with_type(type_code_for_name(str(overrides["doc_type"])))
+    _apply_number(doc, number)
+    passages = _passages(doc, text, parsed.body_start)
+    return doc, passages, _references(text, number), parsed
+
+
+def _document(
+    parsed: ParsedDocument, text: str, *, source_name: str, uploaded_by: str | None
+) -> Document:
+    return Document(
         doc_type=parsed.doc_type,
         title=parsed.title,
         subject=parsed.subject,
@@ -99,7 +97,7 @@ def build_document(
         place=parsed.place,
         issue_date=parsed.issue_date,
         date_text=parsed.date_text,
-        year=year,
+        year=parsed.year,
         signer=parsed.signer,
         signer_title=parsed.signer_title,
         recipients=list(parsed.recipients),
@@ -109,16 +107,12 @@ def build_document(
         text=text,
         uploaded_by=uploaded_by,
     )
-    for key, value in overrides.items():
-        if key in EDITABLE_FIELDS:
-            setattr(doc, key, value)
-    if number is not None and overrides.get("doc_type"):
-        from corpus.docnumbers import type_code_for_name
 
-        number = number.with_type(type_code_for_name(str(overrides["doc_type"])))
-    _apply_number(doc, number)
+
+def _passages(doc: Document, text: str, body_start: int) -> list[Passage]:
+    """The chunks of the body, each with its context line and content hash."""
     passages = []
-    for i, chunk in enumerate(chunk_text(text, start=parsed.body_start)):
+    for i, chunk in enumerate(chunk_text(text, start=body_start)):
         trail = " > ".join(chunk.headings)
         context = passage_context(doc, trail)
         passages.append(
@@ -134,7 +128,11 @@ def build_document(
                 content_hash=content_hash(context, chunk.text),
             )
         )
-    references = [
+    return passages
+
+
+def _references(text: str, number: DocNumber | None) -> list[Reference]:
+    return [
         Reference(
             document_id=0,
             relation=ref.relation,
@@ -148,7 +146,6 @@ def build_document(
         )
         for ref in extract_references(text, self_number=number)
     ]
-    return doc, passages, references, parsed
 
 
 def ingest_bytes(

@@ -37,6 +37,9 @@ _TYPE_BEFORE = re.compile(
     r"\s+(?:số\s*:?\s*)?$",
     re.IGNORECASE,
 )
+_PLAIN_TYPE_BEFORE = re.compile(
+    rf"(?<!\w)(?P<type>{TYPE_NAME_PATTERN}|Văn bản)\s+(?:số\s*:?\s*)?$", re.IGNORECASE
+)
 _HEADER_NUMBER = re.compile(r"(?:^|\n)[ \t]*(?:(?:Bộ\s+)?[Ll]uật\s+số\s*:|Số\s*:?)\s*$")
 _DATE_AFTER = re.compile(
     r"^\s*,?\s*(?:ban\s+hành\s+)?ngày\s+(?:"
@@ -115,31 +118,8 @@ def _reference(
     before = text[window_start:start]
     if _HEADER_NUMBER.search(before):
         return None  # the document's own "Số: …" line
-
-    ref_type: str | None = None
-    ref_start = start
-    name_code: str | None = None
-    tm = _TYPE_BEFORE.search(before)
-    if tm is not None:
-        printed_type = tm.group("type")
-        code = type_code_for_name(printed_type)
-        canonical = DOC_TYPES.get(code) if code else None
-        if tm.group("name") and canonical not in _NAMED_TYPES:
-            tm = None  # only laws carry a name between type and number
-        if tm is not None:
-            name_code = code
-            ref_type = canonical
-            ref_start = window_start + tm.start()
-    if tm is None:
-        plain = re.search(
-            rf"(?<!\w)(?P<type>{TYPE_NAME_PATTERN}|Văn bản)\s+(?:số\s*:?\s*)?$",
-            before,
-            re.IGNORECASE,
-        )
-        if plain is not None:
-            name_code = type_code_for_name(plain.group("type"))
-            ref_type = DOC_TYPES.get(name_code) if name_code else None
-            ref_start = window_start + plain.start()
+    ref_type, name_code, type_start = _type_before(before)
+    ref_start = window_start + type_start if type_start is not None else start
 
     code = _type_code(number, name_code)
     number = number.with_type(code)
@@ -147,28 +127,10 @@ def _reference(
         ref_type = DOC_TYPES.get(code)  # the symbol overrides ("Kết luận số 105-TB/VPTW")
 
     after = text[end : end + _LOOKAHEAD]
-    pos = 0
-    date_text: str | None = None
-    dm = _DATE_AFTER.match(after)
-    if dm is not None:
-        day = int(dm.group("d1") or dm.group("d2"))
-        month = int(dm.group("m1") or dm.group("m2"))
-        year = int(dm.group("y1") or dm.group("y2"))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            date_text = f"{day:02d}/{month:02d}/{year}"
-        else:
-            date_text = str(year)
+    date_text, year, pos = _date_after(after)
+    if year is not None:
         number = number.with_year(year)
-        pos = dm.end()
-    issuer: str | None = None
-    om = _OF_AFTER.match(after[pos:])
-    if om is not None:
-        rest = after[pos + om.end() :]
-        cut = _ISSUER_CUT.search(rest)
-        candidate = (rest[: cut.start()] if cut else rest).strip(" .")
-        if candidate[:1].isupper() and len(candidate) <= 100:
-            issuer = " ".join(candidate.split())
-            pos = pos + om.end() + rest.index(candidate) + len(candidate)
+    issuer, pos = _issuer_after(after, pos)
     ref_end = end + pos
 
     relation = _relation(text, ref_start) if first_in_clause else MENTION
@@ -183,6 +145,50 @@ def _reference(
         start=ref_start,
         end=ref_end,
     )
+
+
+def _type_before(before: str) -> tuple[str | None, str | None, int | None]:
+    """(type name, its code, where it starts in ``before``) printed just before a number:
+    "Công văn số", or a law with its name, "Luật Giáo dục số"."""
+    tm = _TYPE_BEFORE.search(before)
+    if tm is not None:
+        code = type_code_for_name(tm.group("type"))
+        canonical = DOC_TYPES.get(code) if code else None
+        if not tm.group("name") or canonical in _NAMED_TYPES:
+            return canonical, code, tm.start()
+        # only laws carry a name between type and number
+    plain = _PLAIN_TYPE_BEFORE.search(before)
+    if plain is not None:
+        name_code = type_code_for_name(plain.group("type"))
+        ref_type = DOC_TYPES.get(name_code) if name_code else None
+        return ref_type, name_code, plain.start()
+    return None, None, None
+
+
+def _date_after(after: str) -> tuple[str | None, int | None, int]:
+    """(printed date, year, end of the date) of ", ngày 12/11/2021" after a number."""
+    dm = _DATE_AFTER.match(after)
+    if dm is None:
+        return None, None, 0
+    day = int(dm.group("d1") or dm.group("d2"))
+    month = int(dm.group("m1") or dm.group("m2"))
+    year = int(dm.group("y1") or dm.group("y2"))
+    if 1 <= day <= 31 and 1 <= month <= 12:
+        return f"{day:02d}/{month:02d}/{year}", year, dm.end()
+    return str(year), year, dm.end()
+
+
+def _issuer_after(after: str, pos: int) -> tuple[str | None, int]:
+    """(issuer, end of it) of "của UBND tỉnh" at ``pos``; (None, ``pos``) without one."""
+    om = _OF_AFTER.match(after[pos:])
+    if om is None:
+        return None, pos
+    rest = after[pos + om.end() :]
+    cut = _ISSUER_CUT.search(rest)
+    candidate = (rest[: cut.start()] if cut else rest).strip(" .")
+    if not (candidate[:1].isupper() and len(candidate) <= 100):
+        return None, pos
+    return " ".join(candidate.split()), pos + om.end() + rest.index(candidate) + len(candidate)
 
 
 def _type_code(number: DocNumber, name_code: str | None) -> str | None:

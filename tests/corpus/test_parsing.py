@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import parsing
 from corpus.docnumbers import NEWS_TYPE
 from corpus.parsing import ParsedDocument, parse_document
+from corpus.parsing.document import read_document
 from corpus.text import clean_text
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -291,7 +291,7 @@ _PIECES = st.sampled_from(
 def test_never_raises(pieces: list[str]) -> None:
     text = "\n".join(pieces)
     # the parser itself, not the safety net in parse_document, must cope with anything
-    doc = parsing._Parser(text, "").parse()
+    doc = read_document(text)
     assert 0 <= doc.body_start <= len(text)
     if doc.issue_date is not None:
         assert doc.year == doc.issue_date.year
@@ -303,7 +303,7 @@ def test_docx_letter_end_to_end() -> None:
 
     import docx
 
-    from corpus.formats import extract_text
+    from corpus.extraction import extract_text
 
     document = docx.Document()
     header = document.add_table(rows=1, cols=2)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from corpus.db import make_engine
-from corpus.formats import extract_text
+from corpus.extraction import extract_text
 from corpus.hashing import sha256_text
 from corpus.store import CorpusStore
 from corpus.text import clean_text

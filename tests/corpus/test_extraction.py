@@ -1,4 +1,4 @@
-"""corpus.formats: text out of .txt/.md/.docx/.pdf/.doc, and a clear error for everything else."""
+"""corpus.extraction: text out of .txt/.md/.docx/.pdf/.doc, and a clear error for everything else."""
 
 from __future__ import annotations
 
@@ -12,8 +12,16 @@ import docx
 import pytest
 from pypdf import PdfWriter
 
-from corpus import formats
-from corpus.formats import SUPPORTED_SUFFIXES, Extracted, ExtractionError, extract_text
+from corpus.extraction import (
+    SUPPORTED_SUFFIXES,
+    Extracted,
+    ExtractionError,
+    extract_text,
+    libreoffice,
+    pdf_reader,
+    tcvn3,
+    zipguard,
+)
 
 VN = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -235,11 +243,11 @@ def test_tcvn3_is_converted() -> None:
 
 def test_latin_languages_are_not_taken_for_tcvn3() -> None:
     spanish = "El señor Muñoz vivía en la montaña con su niño pequeño y su señora."
-    assert formats.fix_legacy_encoding(spanish) == spanish
+    assert tcvn3.fix_legacy_encoding(spanish) == spanish
     german = "Größere Müller über fünf Öfen in der Straße, schön und süß."
-    assert formats.fix_legacy_encoding(german) == german
+    assert tcvn3.fix_legacy_encoding(german) == german
     unicode_vn = "Hoà Bình, toà án hoà giải; Cộng hòa xã hội chủ nghĩa Việt Nam"
-    assert formats.fix_legacy_encoding(unicode_vn) == unicode_vn
+    assert tcvn3.fix_legacy_encoding(unicode_vn) == unicode_vn
 
 
 def test_binary_named_txt() -> None:
@@ -356,7 +364,7 @@ def test_docx_zip_bomb_ratio() -> None:
 
 
 def test_docx_zip_bomb_total_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(formats, "MAX_UNZIPPED_BYTES", 50_000)
+    monkeypatch.setattr(zipguard, "MAX_UNZIPPED_BYTES", 50_000)
     data = _rebuilt({}, {"word/media/big.bin": bytes(range(256)) * 400})
     assert _error(data, "big.docx").code == "zip_bomb"
 
@@ -437,7 +445,7 @@ def test_pdf_corrupt() -> None:
 
 
 def test_pdf_page_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(formats, "MAX_PDF_PAGES", 1)
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 1)
     data = _pdf_bytes([["Trang một có chữ."], ["Trang hai có chữ."]])
     assert _error(data, "a.pdf").code == "too_long"
 
@@ -446,7 +454,7 @@ def test_pdf_page_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(formats, "_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "_soffice", lambda: None)
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     err = _error(ole, "cu.doc")
     assert err.code == "needs_libreoffice"
@@ -467,7 +475,7 @@ def test_doc_through_libreoffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         tmp_path,
         f'while [ "$1" != "--outdir" ]; do shift; done\ncp "{converted}" "$2/input.docx"\n',
     )
-    monkeypatch.setattr(formats, "_soffice", lambda: script)
+    monkeypatch.setattr(libreoffice, "_soffice", lambda: script)
     result = extract_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "cu.doc")
     assert result.format == "doc"
     assert "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in result.text
@@ -475,14 +483,14 @@ def test_doc_through_libreoffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_doc_conversion_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     script = _fake_soffice(tmp_path, "exit 1\n")
-    monkeypatch.setattr(formats, "_soffice", lambda: script)
+    monkeypatch.setattr(libreoffice, "_soffice", lambda: script)
     assert _error(b"\xd0\xcf\x11\xe0" + b"\x01" * 600, "a.doc").code == "conversion_failed"
 
 
 def test_doc_conversion_timeout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     script = _fake_soffice(tmp_path, "sleep 30\n")
-    monkeypatch.setattr(formats, "_soffice", lambda: script)
-    monkeypatch.setattr(formats, "SOFFICE_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(libreoffice, "_soffice", lambda: script)
+    monkeypatch.setattr(libreoffice, "SOFFICE_TIMEOUT_S", 0.5)
     assert _error(b"\xd0\xcf\x11\xe0" + b"\x01" * 600, "a.doc").code == "timeout"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.docnumbers import parse_number, type_code_for_name
-from corpus.ingest import passage_context
+from corpus.labels import passage_context
 from corpus.models import Document, DocumentStatus, Passage
 from corpus.store import CorpusStore
 
