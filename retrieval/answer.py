@@ -28,10 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from corpus.docnumbers import find_numbers, numbers_in_question
+from corpus.docnumbers import find_numbers
 from corpus.models import Document, DocumentStatus, Passage, QueryLog
 from corpus.store import CorpusStore
-from corpus.text import bare, fold, has_diacritics, strip_diacritics
 from retrieval.confidence import (
     SEARCH_DEPTH,
     Evidence,
@@ -40,15 +39,9 @@ from retrieval.confidence import (
     evidence,
     support,
 )
-from retrieval.graph import Chain, DirectiveGraph, GraphNode, implementing_question
-from retrieval.obligations import (
-    Duty,
-    actors_match,
-    extract_duties,
-    question_actor,
-    rank_duties,
-    topic_words,
-)
+from retrieval.graph import Chain, DirectiveGraph, GraphNode
+from retrieval.obligations import Duty, actors_match, extract_duties, rank_duties
+from retrieval.query import Intent, Query
 from retrieval.quoting import Span, excerpt, sentence_spans, term_score
 from retrieval.searcher import Hit, Retriever
 
@@ -58,7 +51,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Status = Literal["answered", "not_found"]
-Intent = Literal["obligation", "implementing", "general"]
 
 MAX_DOCUMENTS = 3
 MAX_QUOTES_PER_DOCUMENT = 3
@@ -226,52 +218,6 @@ def _status_suffix(doc: Document) -> str:
     return f" [{DocumentStatus.LABELS.get(doc.status, doc.status).upper()}]"
 
 
-# -- what the question asks --------------------------------------------------------------------
-_OBLIGATION_CUES = (
-    "phai lam gi", "can lam gi", "lam gi", "nhiem vu", "trach nhiem", "yeu cau gi",
-    "trien khai the nao", "trien khai nhu the nao", "thuc hien the nao", "phai lam nhung gi",
-    "co trach nhiem", "phai thuc hien", "can thuc hien", "nhung viec gi", "viec gi",
-    "yeu cau nhung gi", "trien khai ra sao", "thuc hien ra sao", "thuc hien nhu the nao",
-    "ai phai", "ai chiu", "thoi han", "han nop", "han chot", "truoc ngay nao", "den khi nao",
-    "khi nao phai", "phai hoan thanh", "phoi hop nhung", "phai bao cao",
-)
-_IMPLEMENTING_CUES = (
-    "van ban nao trien khai", "trien khai nghi quyet", "van ban nao thuc hien",
-    "nhung van ban nao", "van ban nao", "ke hoach nao",
-)
-_DEADLINE_CUES = re.compile(
-    r"(?<!\w)(?:han|thoi han|khi nao|bao gio|truoc ngay|ngay nao|den khi nao|cham nhat)(?!\w)"
-)
-
-
-def detect_intent(question: str) -> Intent:
-    q = bare(question)
-    if implementing_question(question):
-        return "implementing"
-    if (
-        any(cue in q for cue in _IMPLEMENTING_CUES)
-        and ("trien khai" in q or "thuc hien" in q)
-        and numbers_in_question(question)
-    ):
-        return "implementing"
-    if any(cue in q for cue in _OBLIGATION_CUES):
-        return "obligation"
-    return "general"
-
-
-_STOP = set(re.findall(
-    r"\w+",
-    "cac co la va cua theo gi nao the nhu khong duoc nhung mot de trong cho voi ve tai khi "
-    "thi ma hay hoac den tu se da dang bi phai can lam viec ai bao nhieu",
-))
-
-
-def highlight_terms(question: str) -> list[str]:
-    """Content words of the question (folded), for highlighting in quotes."""
-    words = re.findall(r"\w+", fold(question))
-    return [w for w in dict.fromkeys(words) if strip_diacritics(w) not in _STOP and len(w) > 1]
-
-
 _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)", re.MULTILINE)
 
 
@@ -312,7 +258,7 @@ def quote_spans(
 # -- composing -------------------------------------------------------------------------------
 @dataclass
 class _Context:
-    question: str
+    query: Query
     terms: list[str]
     hits: list[Hit]
     passages: dict[int, Passage]
@@ -357,27 +303,26 @@ class Answerer:
         log_query: bool = True,
     ) -> Answer:
         started = time.perf_counter()
-        question = " ".join(question.split())
-        intent = detect_intent(question) if question else "general"
-        terms = highlight_terms(question)
         query = self.retriever.parse(question)
+        question = query.text
+        terms = list(query.highlight_terms)
         hits = self.retriever.search(query, k=SEARCH_DEPTH + offset) if query else []
         passages = self.store.passages_by_ids(h.passage_id for h in hits)
-        answer = Answer(question=question, status="not_found", intent=intent,
+        answer = Answer(question=question, status="not_found", intent=query.intent,
                         highlight_terms=terms, mode=self.retriever.mode, offset=offset)
-        answer.evidence = evidence(question, hits, passages) if question else None
-        ctx = _Context(question, terms, hits, passages,
+        answer.evidence = evidence(query, hits, passages) if query else None
+        ctx = _Context(query, terms, hits, passages,
                        self.store.documents_by_ids(h.document_id for h in hits),
                        DirectiveGraph(self.store))
-        if intent == "implementing":
+        if query.intent == "implementing":
             self._implementing(answer, ctx, offset)
         if not answer.groups and hits and self._relevant_enough(hits, answer.evidence):
-            self._fill(answer, hits, terms, offset, ctx=ctx)
+            self._fill(answer, hits, offset, ctx)
         if not answer.groups:
             answer.status = "not_found"
             answer.obligations = []
             answer.suggestions = self._suggestions(question, ctx)
-            answer.tips = _tips(question)
+            answer.tips = _tips(query)
         else:
             answer.status = "answered"
             if self.llm is not None:
@@ -404,20 +349,7 @@ class Answerer:
         return decide(ev, self.thresholds)
 
     # -- ordinary answers ------------------------------------------------------------------
-    def _fill(
-        self,
-        answer: Answer,
-        hits: list[Hit],
-        terms: list[str],
-        offset: int,
-        *,
-        ctx: _Context | None = None,
-    ) -> None:
-        if ctx is None:
-            passages = self.store.passages_by_ids(h.passage_id for h in hits)
-            ctx = _Context(answer.question, terms, hits, passages,
-                           self.store.documents_by_ids(h.document_id for h in hits),
-                           DirectiveGraph(self.store))
+    def _fill(self, answer: Answer, hits: list[Hit], offset: int, ctx: _Context) -> None:
         order = self._natural_order(hits, ctx)
         primary, further = self._relevant_documents(order, ctx)
         primary = self._demote(primary, ctx)
@@ -474,7 +406,7 @@ class Answerer:
         best passages cover the question nearly as well."""
         docs = list(order)
         scores = {
-            d: support(ctx.question, [ctx.passages[h.passage_id] for h in order[d][:3]
+            d: support(ctx.query, [ctx.passages[h.passage_id] for h in order[d][:3]
                                       if h.passage_id in ctx.passages])
             for d in docs
         }
@@ -584,9 +516,9 @@ class Answerer:
     def _duties(
         self, doc_ids: Sequence[int], order: Mapping[int, list[Hit]], ctx: _Context
     ) -> dict[int, list[Duty]]:
-        actor = question_actor(ctx.question)
-        wants_deadline = bool(_DEADLINE_CUES.search(bare(ctx.question)))
-        topic = topic_words(ctx.question, actor)
+        actor = ctx.query.actor
+        wants_deadline = ctx.query.wants_deadline
+        topic = ctx.query.topic
         out: dict[int, list[Duty]] = {}
         total = 0
         for rank, doc_id in enumerate(doc_ids):
@@ -635,7 +567,7 @@ class Answerer:
 
     # -- the directive graph -------------------------------------------------------------------
     def _implementing(self, answer: Answer, ctx: _Context, offset: int) -> None:
-        targets = ctx.graph.targets(ctx.question)
+        targets = ctx.graph.targets(ctx.query)
         for target in targets:
             chains = ctx.graph.implementers(target)
             if not chains:
@@ -785,15 +717,15 @@ def _obligation(
     )
 
 
-def _tips(question: str) -> list[str]:
+def _tips(query: Query) -> list[str]:
     tips = [
         "Nêu số hiệu văn bản, ví dụ “NQ 02” hoặc “công văn 5208”.",
         "Dùng từ khóa có trong văn bản (ví dụ “trách nhiệm của Sở GD&ĐT”, “hạn báo cáo”) "
         "thay cho câu hỏi dài.",
     ]
-    if question and not has_diacritics(question):
+    if query.text and not query.accented:
         tips.append("Gõ tiếng Việt có dấu nếu được, kết quả sẽ chính xác hơn.")
-    named = [n.printed for n in numbers_in_question(question) if n.number]
+    named = [n.printed for n in query.numbers if n.number]
     if named:
         tips.insert(0, f"Kho chưa có văn bản số {', '.join(named)}; có thể đề nghị quản trị "
                        "viên bổ sung.")

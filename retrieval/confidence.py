@@ -53,38 +53,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from corpus.docnumbers import numbers_in_question
-from corpus.text import bare_view, folded_view, has_diacritics
-from retrieval.analyzer import abbreviations
+from corpus.text import bare_view, folded_view
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
 TOP_PASSAGES = 3
 SEARCH_DEPTH = 60  # hits an answer looks at (a superseded document sinks but stays in view)
 GAP_HITS = 30  # hits the dense margin is measured over
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Function words and question words (folded, with diacritics). They say nothing about the topic.
-STOPWORDS = _words(
-    """à ai anh ấy bao bằng bị bởi các cách cần cho chứ chưa có còn của đã đang đây để đến đều
-    đi đó được gì gồm hãy hoặc hỏi khi không kia là lại làm lên lúc mà mấy mình một muốn
-    nào này nếu nhé nhiều như những nó nơi ở ơi phải ra rằng rồi sao sẽ sau tại thằng thế thì
-    theo thôi tôi trên trong từ tùy và vào vậy về vì việc với vừa xin bạn biết xem nhất rất qua
-    cũng luôn hôm năm nay ngày trước kể khác tất cả mọi người hơn dưới giữa họ nhau đâu gì
-    nhỉ chăng thường nên cho biết hỏi nhiêu đối thể"""
-)
-# Without diacritics many syllables collide ("noi" is nơi and nội, "vi" vì and vị): only
-# unambiguous function words here.
-BARE_STOPWORDS = _words(
-    """a ai anh ay bang bi boi cac cach cho chu chua co cua da dang day de den deu di do duoc gi
-    gom hay hoac hoi khi khong kia la lai lam len luc ma may minh mot muon nao nay neu nhe nhieu
-    nhu nhung no o oi phai ra rang roi sao se sau tai the thi theo thoi toi tren trong tu va vao
-    vay ve viec voi xin ban biet xem qua cung luon hom truoc khac tat moi hon duoi giua ho nhau
-    dau nhi chang thuong"""
-)
 
 
 class PassageLike(Protocol):
@@ -124,52 +99,6 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-_GD_DT = re.compile(r"(?<!\w)(?:gd|GD)\s*(?:&|va|và|-)?\s*(?:dt|DT|đt|ĐT)(?!\w)")
-
-
-def question_tokens(question: str) -> list[str | None]:
-    """The question's syllables in order, folded (diacritic-free when the question has none),
-    abbreviations expanded; stopwords are None so that pairs never jump over them."""
-    accented = has_diacritics(question)
-    table = abbreviations()
-    stop = STOPWORDS if accented else BARE_STOPWORDS
-    out: list[str | None] = []
-    for raw in re.findall(r"[\w&]+", _GD_DT.sub("GD&ĐT", question)):
-        if raw.isdigit():
-            out.append(raw.lstrip("0") or "0")
-            continue
-        key = bare_view(raw).replace("&", "")
-        expansion = table.get(key) if (raw.isupper() or "&" in raw) and len(raw) > 1 else None
-        if expansion is None and len(key) >= 2 and key in table and not _ordinary(key):
-            expansion = table[key] if not has_diacritics(raw) else None
-        for w in (expansion or folded_view(raw)).split():
-            w = w if accented else bare_view(w)
-            out.append(None if not w or w in stop else w)
-    return out
-
-
-def content_words(question: str) -> list[str]:
-    """The question's topic syllables (see :func:`question_tokens`)."""
-    return [w for w in question_tokens(question) if w]
-
-
-def content_pairs(question: str) -> set[tuple[str, str]]:
-    """Adjacent content syllables of the question ("đèn đỏ"), never across a stopword."""
-    toks = question_tokens(question)
-    return {
-        (a, b) for a, b in itertools.pairwise(toks)
-        if a and b and not (a.isdigit() and b.isdigit())
-    }
-
-
-_ORDINARY = frozenset(["tu", "cp", "ct", "tb", "hd", "th", "mn", "gv", "hs", "tp", "tt", "cd"])
-
-
-def _ordinary(key: str) -> bool:
-    """Short abbreviations that are also ordinary syllables when typed in lower case."""
-    return key in _ORDINARY
-
-
 def _pairs(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
@@ -180,11 +109,11 @@ def _passage_words(p: PassageLike, accented: bool) -> list[str]:
     return [w.lstrip("0") or "0" if w.isdigit() else w for w in words]
 
 
-def support(question: str, passages: Iterable[PassageLike]) -> tuple[float, float]:
+def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float]:
     """(coverage, pair coverage) of the question by the best of ``passages``."""
-    accented = has_diacritics(question)
-    qset = set(content_words(question))
-    qpairs = content_pairs(question)
+    accented = query.accented
+    qset = set(query.content_words)
+    qpairs = query.content_pairs
     coverage = pair_coverage = 0.0
     for p in passages:
         pw = _passage_words(p, accented)
@@ -197,11 +126,11 @@ def support(question: str, passages: Iterable[PassageLike]) -> tuple[float, floa
     return coverage, pair_coverage
 
 
-def evidence(question: str, hits: Sequence[Hit], passages: Mapping[int, PassageLike]) -> Evidence:
-    qset = set(content_words(question))
+def evidence(query: Query, hits: Sequence[Hit], passages: Mapping[int, PassageLike]) -> Evidence:
+    qset = set(query.content_words)
     best = [passages[h.passage_id] for h in hits[:TOP_PASSAGES] if h.passage_id in passages]
-    coverage, pair_coverage = support(question, best)
-    named = bool(numbers_in_question(question))
+    coverage, pair_coverage = support(query, best)
+    named = bool(query.numbers)
     dense = [h.dense_score for h in hits[:GAP_HITS] if h.dense_score is not None]
     top = max(dense) if dense else None
     gap = (top - statistics.median(dense)) if dense and top is not None else None
@@ -214,7 +143,7 @@ def evidence(question: str, hits: Sequence[Hit], passages: Mapping[int, PassageL
         dense_top=round(top, 4) if top is not None else None,
         dense_gap=round(gap, 4) if gap is not None else None,
         lexical_top_rank=hits[0].lexical_rank if hits else None,
-        content_pairs=len(content_pairs(question)),
+        content_pairs=len(query.content_pairs),
     )
 
 
@@ -315,9 +244,10 @@ class _Store(Protocol):
 def collect(retriever: _Searcher, store: _Store, questions: Iterable[str]) -> list[Evidence]:
     out = []
     for q in questions:
-        hits = retriever.search(retriever.parse(q), k=SEARCH_DEPTH)
+        query = retriever.parse(q)
+        hits = retriever.search(query, k=SEARCH_DEPTH)
         passages = store.passages_by_ids(h.passage_id for h in hits[:TOP_PASSAGES])
-        out.append(evidence(q, hits, passages))
+        out.append(evidence(query, hits, passages))
     return out
 
 

@@ -21,6 +21,7 @@ from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
 from corpus.store import CorpusStore
 from corpus.text import folded_view, strip_diacritics
+from retrieval.query import Query
 
 SUBJECT = "subject"
 STATED = "stated"  # "X về việc thực hiện Y", read in a third document
@@ -213,10 +214,10 @@ class DirectiveGraph:
         return self._refs[doc_id]
 
     # targets named in a question
-    def targets(self, question: str) -> list[GraphNode]:
+    def targets(self, query: Query) -> list[GraphNode]:
         """The documents a question names by number, stored or only referenced elsewhere."""
         out: list[GraphNode] = []
-        for num in numbers_in_question(question):
+        for num in query.numbers:
             if not num.match_key:
                 continue
             stored = [
@@ -416,18 +417,3 @@ class DirectiveGraph:
             return None
         node = node_of_document(doc)
         return DocumentLinks(node, self.implements(doc_id), self.implementers(node))
-
-
-def implementing_question(question: str) -> bool:
-    """"Văn bản nào triển khai NQ 02?", "những kế hoạch nào thực hiện nghị quyết 71"."""
-    q = strip_diacritics(folded_view(question)).lower()
-    asks = re.search(
-        r"(?<!\w)(?:van ban|ke hoach|cong van|huong dan|quyet dinh|chi thi|tai lieu)\s+(?:nao|gi)"
-        r"|(?<!\w)nhung\s+(?:van ban|ke hoach|cong van)|(?<!\w)(?:ai|dia phuong nao|don vi nao)\s+"
-        r"(?:da\s+)?(?:trien khai|thuc hien)|duoc\s+(?:trien khai|thuc hien|cu the hoa)\s+"
-        r"(?:bang|boi|qua)",
-        q,
-    )
-    acts = re.search(r"(?<!\w)(?:trien khai|thuc hien|quan triet|cu the hoa|huong dan thi hanh)"
-                     r"(?!\w)", q)
-    return bool(asks and acts and numbers_in_question(question))
