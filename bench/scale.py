@@ -49,7 +49,7 @@ from corpus.hashing import content_hash, sha256_text  # noqa: E402
 from corpus.ingest import build_document, expand_paths  # noqa: E402
 from corpus.models import Document, Passage  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
-from retrieval.answer import Answerer  # noqa: E402
+from retrieval.answers import Answerer  # noqa: E402
 from retrieval.encoder import HashEncoder  # noqa: E402
 from retrieval.searcher import Retriever  # noqa: E402
 

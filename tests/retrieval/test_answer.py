@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from chinam.answer_text import answer_to_text
 from corpus.ingest import ingest_text
 from corpus.models import Document, DocumentStatus
 from corpus.store import CorpusStore
-from retrieval.answer import (
-    Answer,
-    Answerer,
-    answer_to_dict,
-    answer_to_text,
-    trim_quote,
-)
+from retrieval.answers import Answer, Answerer, answer_to_dict
+from retrieval.answers.quoting import ELLIPSIS, quote_segments, trim_quote
 from retrieval.encoder import HashEncoder
 from retrieval.query import parse_query
-from retrieval.quoting import ELLIPSIS, quote_segments
 from retrieval.searcher import Retriever
 
 NEW_5243 = """BỘ GIÁO DỤC VÀ ĐÀO TẠO

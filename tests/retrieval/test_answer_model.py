@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from chinam.answer_text import answer_to_text
 from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answer, Answerer, answer_to_text
-from retrieval.confidence import DEFAULT_THRESHOLDS, collect, rates
+from retrieval.answers import Answer, Answerer
+from retrieval.answers.confidence import DEFAULT_THRESHOLDS, collect, rates
+from retrieval.answers.quoting import quote_segments
 from retrieval.encoder import load_encoder
-from retrieval.quoting import quote_segments
 from retrieval.searcher import Retriever
 
 pytestmark = pytest.mark.model

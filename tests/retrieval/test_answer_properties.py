@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer
+from retrieval.answers import Answerer
+from retrieval.answers.prose import Source, check_prose, sources_of
+from retrieval.answers.quoting import ELLIPSIS, quote_segments
 from retrieval.encoder import HashEncoder
-from retrieval.llm import Source, check_prose, sources_of
-from retrieval.quoting import ELLIPSIS, quote_segments
 from retrieval.searcher import Retriever
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from corpus.docnumbers import numbers_in_question
 from corpus.ingest import ingest_text
 from corpus.store import CorpusStore
-from retrieval.graph import STATED, DirectiveGraph, compatible
+from retrieval.answers.graph import STATED, DirectiveGraph, compatible
 from retrieval.query import parse_query
 
 KH37 = """TỈNH ỦY LONG AN

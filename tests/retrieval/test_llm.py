@@ -12,9 +12,9 @@ import pytest
 
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer, answer_to_dict
+from retrieval.answers import Answerer, answer_to_dict
+from retrieval.answers.prose import LLMConfig, ProseWriter, Source, check_prose
 from retrieval.encoder import HashEncoder
-from retrieval.llm import LLMConfig, ProseWriter, Source, check_prose
 from retrieval.searcher import Retriever
 
 SOURCES = [

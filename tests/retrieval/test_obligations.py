@@ -6,7 +6,7 @@ import pytest
 
 from corpus.models import Document, Passage
 from corpus.store import CorpusStore
-from retrieval.obligations import (
+from retrieval.answers.obligations import (
     Duty,
     actor_key,
     actors_match,

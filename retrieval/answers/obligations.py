@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
+from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
 from retrieval.query import actor_key
-from retrieval.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
 
 MAX_ACTION_CHARS = 420
 MAX_ACTOR_WORDS = 24

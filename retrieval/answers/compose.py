@@ -4,17 +4,17 @@ No HTML, no Telegram: the bot and the admin API format an :class:`Answer` themse
 
 An answer is built from the retriever's hits:
 
-- a "không tìm thấy" decision from :mod:`retrieval.confidence` (word coverage of the best
+- a "không tìm thấy" decision from :mod:`retrieval.answers.confidence` (word coverage of the best
   passages, document numbers, dense margins), with suggestions when nothing fits;
 - quotes trimmed to the relevant sentences, "…" where text is left out, never reworded,
   grouped by document (best first, superseded/withdrawn documents marked and ranked below the
   document that replaces them);
 - for obligation questions, the clauses that assign work, by actor, with deadlines
-  (:mod:`retrieval.obligations`), each one quoted in the shown passages;
+  (:mod:`retrieval.answers.obligations`), each one quoted in the shown passages;
 - for "văn bản nào triển khai …" questions, the implementing documents and the chains through
-  intermediate plans (:mod:`retrieval.graph`);
+  intermediate plans (:mod:`retrieval.answers.graph`);
 - optional prose from a language model that only restates the shown quotes
-  (:mod:`retrieval.llm`).
+  (:mod:`retrieval.answers.prose`).
 
 Every question is logged with its status, latency and cited passages.
 """
@@ -22,7 +22,6 @@ Every question is logged with its status, latency and cited passages.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from corpus.docnumbers import find_numbers
 from corpus.models import Document, DocumentStatus, Passage, QueryLog
 from corpus.store import CorpusStore
-from retrieval.confidence import (
+from retrieval.answers.confidence import (
     SEARCH_DEPTH,
     Evidence,
     Thresholds,
@@ -39,14 +38,21 @@ from retrieval.confidence import (
     evidence,
     support,
 )
-from retrieval.graph import Chain, DirectiveGraph, GraphNode
-from retrieval.obligations import Duty, actors_match, extract_duties, rank_duties
+from retrieval.answers.graph import Chain, DirectiveGraph, GraphNode
+from retrieval.answers.obligations import Duty, actors_match, extract_duties, rank_duties
+from retrieval.answers.quoting import (
+    MAX_QUOTE_CHARS,
+    excerpt,
+    quote_spans,
+    sentence_spans,
+    term_score,
+    trim_quote,
+)
 from retrieval.query import Intent, Query
-from retrieval.quoting import Span, excerpt, sentence_spans, term_score
 from retrieval.searcher import Hit, Retriever
 
 if TYPE_CHECKING:
-    from retrieval.llm import ProseWriter
+    from retrieval.answers.prose import ProseWriter
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +60,6 @@ Status = Literal["answered", "not_found"]
 
 MAX_DOCUMENTS = 3
 MAX_QUOTES_PER_DOCUMENT = 3
-MAX_QUOTE_CHARS = 700
 MAX_OBLIGATION_QUOTE_CHARS = 1200
 MAX_OBLIGATIONS = 12
 MAX_OBLIGATIONS_PER_DOCUMENT = 8
@@ -218,43 +223,6 @@ def _status_suffix(doc: Document) -> str:
     return f" [{DocumentStatus.LABELS.get(doc.status, doc.status).upper()}]"
 
 
-_SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?]+|$)", re.MULTILINE)
-
-
-def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tuple[str, int, int]:
-    """Verbatim excerpt of ``text``: the sentences richest in ``terms``, "…" where cut.
-
-    Returns (excerpt, start, end offsets into ``text``).
-    """
-    if len(text.strip()) <= limit:
-        stripped = text.strip()
-        start = text.find(stripped) if stripped else 0
-        return stripped, start, start + len(stripped)
-    return quote_spans(text, [], terms, limit)
-
-
-def quote_spans(
-    text: str, must: Sequence[Span], terms: Sequence[str], limit: int
-) -> tuple[str, int, int]:
-    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``
-    (with the sentence after the best one as context when there is room)."""
-    sentences = sentence_spans(text)
-    if not sentences:
-        return excerpt(text, [(0, len(text))], limit)
-    scored = sorted(
-        range(len(sentences)), key=lambda i: (-term_score(text[slice(*sentences[i])], terms), i)
-    )
-    order: list[Span] = list(must)
-    for i in scored:
-        if term_score(text[slice(*sentences[i])], terms) == 0 and order:
-            break
-        order.append(sentences[i])
-    if not must and scored:
-        best = scored[0]
-        order += [sentences[j] for j in (best + 1, best - 1) if 0 <= j < len(sentences)]
-    return excerpt(text, order, limit)
-
-
 # -- composing -------------------------------------------------------------------------------
 @dataclass
 class _Context:
@@ -289,7 +257,7 @@ class Answerer:
     @classmethod
     def from_settings(cls, store: CorpusStore, retriever: Retriever, settings: Any) -> Answerer:
         """An answerer with the optional language model of ``settings`` (off by default)."""
-        from retrieval.llm import ProseWriter
+        from retrieval.answers.prose import ProseWriter
 
         return cls(store, retriever, llm=ProseWriter.from_settings(settings))
 
@@ -649,7 +617,7 @@ class Answerer:
 
     # -- prose ---------------------------------------------------------------------------------
     def _prose(self, answer: Answer) -> None:
-        from retrieval.llm import sources_of
+        from retrieval.answers.prose import sources_of
 
         assert self.llm is not None
         prose = self.llm.write(answer.question, sources_of(answer))
@@ -662,7 +630,7 @@ def _index_or_end(items: Sequence[int], value: int) -> int:
 
 
 def _node(doc: Document) -> GraphNode:
-    from retrieval.graph import node_of_document
+    from retrieval.answers.graph import node_of_document
 
     return node_of_document(doc)
 
@@ -739,50 +707,3 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         raw["citation"]["line"] = group.citation.line()
     data["chain_lines"] = answer.chain_lines()
     return data
-
-
-def answer_to_text(answer: Answer) -> str:
-    """Plain-text rendering for the command line."""
-    lines: list[str] = []
-    if answer.status == "not_found":
-        lines.append("Không tìm thấy văn bản nào trong kho trả lời được câu hỏi này.")
-        if answer.suggestions:
-            lines.append("Các văn bản hiện có gần nhất: " + "; ".join(answer.suggestions))
-        if answer.tips:
-            lines.append("Gợi ý hỏi lại:")
-            lines += [f"  - {t}" for t in answer.tips]
-        return "\n".join(lines)
-    number_of = {g.citation.document_id: n for n, g in enumerate(answer.groups, start=1)}
-    if answer.prose:
-        lines += [answer.prose, ""]
-    if answer.chains and answer.target is not None:
-        lines.append(f"Văn bản triển khai {answer.target.label}:")
-        lines += [f"  • {c.text()}" for c in answer.chains]
-        lines.append("")
-    if answer.obligations:
-        lines.append("Ai phải làm gì:")
-        by_actor: dict[str, list[Obligation]] = {}
-        for ob in answer.obligations:
-            by_actor.setdefault(ob.actor, []).append(ob)
-        for actor, obs in by_actor.items():
-            lines.append(f"• {actor}:")
-            for ob in obs:
-                deadline = f" (thời hạn: {ob.deadline})" if ob.deadline else ""
-                ref = f" [{number_of[ob.document_id]}]" if ob.document_id in number_of else ""
-                lines.append(f"    – “{ob.action}”{deadline}{ref}")
-        lines.append("")
-    for n, group in enumerate(answer.groups, start=1):
-        lines.append(f"[{n}] {group.citation.line()}")
-        for q in group.quotes:
-            where = f" (mục {q.section})" if q.section else ""
-            lines.append(f"    “{q.text}”{where}")
-        for chain in group.citation.implements[:3]:
-            lines.append(f"    ↳ thực hiện: {chain}")
-        lines.append("")
-    if answer.related:
-        lines.append("Văn bản liên quan:")
-        for rel in answer.related:
-            arrow = "triển khai" if rel.relation == "implemented_by" else "thực hiện"
-            lines.append(f"  - {rel.label} ({arrow})")
-    lines.append(f"(chế độ tìm kiếm: {answer.mode})")
-    return "\n".join(lines).rstrip()

@@ -30,14 +30,15 @@ Of its refusals, 7 of 17 are questions whose relevant article the retriever did 
 top 3 at all. Reproduce (real model; Q = tests/retrieval/data)::
 
     chinam ingest ../shared/seeds ../shared/corpus-samples        # CHINAM_DATA_DIR=D
-    python -m retrieval.confidence --data-dir D --inside Q/questions_in_corpus.jsonl \
+    python -m retrieval.answers.confidence --data-dir D --inside Q/questions_in_corpus.jsonl \
         --outside Q/questions_out_of_corpus.jsonl --dump full.jsonl
-    python -m retrieval.confidence --make-dev-subset ../shared/eval /tmp/dev
+    python -m retrieval.answers.confidence --make-dev-subset ../shared/eval /tmp/dev
     chinam eval --corpus /tmp/dev/corpus.jsonl --queries /tmp/dev/queries.jsonl \
         --data-dir /tmp/dev/data                                   # builds the store
-    python -m retrieval.confidence --data-dir /tmp/dev/data --inside /tmp/dev/queries.jsonl \
-        --outside Q/questions_out_of_corpus.jsonl --off-domain-only --dump dev.jsonl
-    python -m retrieval.confidence --dumps full.jsonl dev.jsonl --calibrate
+    python -m retrieval.answers.confidence --data-dir /tmp/dev/data \
+        --inside /tmp/dev/queries.jsonl --outside Q/questions_out_of_corpus.jsonl \
+        --off-domain-only --dump dev.jsonl
+    python -m retrieval.answers.confidence --dumps full.jsonl dev.jsonl --calibrate
 """
 
 from __future__ import annotations
@@ -291,7 +292,7 @@ def make_dev_subset(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure (and optionally re-choose) the thresholds on data directories or dumps."""
-    parser = argparse.ArgumentParser(prog="python -m retrieval.confidence")
+    parser = argparse.ArgumentParser(prog="python -m retrieval.answers.confidence")
     parser.add_argument("--data-dir", help="an ingested CHINAM_DATA_DIR")
     parser.add_argument("--inside", nargs="+", type=Path, default=[],
                         help="JSONL files of questions the corpus answers")

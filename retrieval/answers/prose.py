@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from retrieval.answer import Answer
+    from retrieval.answers.compose import Answer
 
 log = logging.getLogger(__name__)
 
