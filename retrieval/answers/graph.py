@@ -14,9 +14,15 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from corpus.docnumbers import DocNumber, find_numbers, numbers_in_question, parse_number
+from corpus.docnumbers import (
+    DocNumber,
+    find_numbers,
+    numbers_in_question,
+    parse_number,
+    type_name,
+)
 from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
 from corpus.store import CorpusStore
@@ -96,15 +102,6 @@ class Chain:
         return " ← ".join(n.short for n in self.nodes)
 
 
-@dataclass
-class DocumentLinks:
-    """A document's card: what it implements and what implements it."""
-
-    node: GraphNode
-    implements: list[Chain] = field(default_factory=list)
-    implemented_by: list[Chain] = field(default_factory=list)
-
-
 # -- nodes ----------------------------------------------------------------------------------
 def node_of_document(doc: Document) -> GraphNode:
     assert doc.id is not None
@@ -151,8 +148,6 @@ def node_of_reference(ref: Reference) -> GraphNode:
 
 
 def node_of_number(num: DocNumber) -> GraphNode:
-    from corpus.docnumbers import type_name
-
     doc_type = type_name(num.type_code) or "Văn bản"
     return GraphNode(
         key=f"ref:{num.match_key or num.key}",
@@ -409,11 +404,3 @@ class DirectiveGraph:
                    for x, _ in self._stated(origin, y)):
                 out.append((y, STATED))
         return out
-
-    def links(self, doc_id: int) -> DocumentLinks | None:
-        """The card of a stored document."""
-        doc = self._documents([doc_id]).get(doc_id)
-        if doc is None:
-            return None
-        node = node_of_document(doc)
-        return DocumentLinks(node, self.implements(doc_id), self.implementers(node))

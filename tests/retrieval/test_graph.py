@@ -5,7 +5,7 @@ from __future__ import annotations
 from corpus.docnumbers import numbers_in_question
 from corpus.ingest import ingest_text
 from corpus.store import CorpusStore
-from retrieval.answers.graph import STATED, DirectiveGraph, compatible
+from retrieval.answers.graph import STATED, DirectiveGraph, compatible, node_of_document
 from retrieval.query import parse_query
 
 KH37 = """TỈNH ỦY LONG AN
@@ -71,16 +71,16 @@ def test_resolution_71_and_the_cards(seeded_store: CorpusStore) -> None:
     assert [c.implementer.number for c in chains] == ["999-CV/BTGDVTU"]
     assert chains[0].relations == ("subject",)  # "V/v quán triệt … triển khai Nghị quyết 71"
     assert nq71.document_id is not None
-    card = graph.links(nq71.document_id)
-    assert card is not None and [c.implementer.number for c in card.implemented_by] == [
-        "999-CV/BTGDVTU"
-    ]
-    seed_card = graph.links(_seed_id(seeded_store))
-    assert seed_card is not None
-    texts = [c.text() for c in seed_card.implements]
+    nq71_doc = seeded_store.get_document(nq71.document_id)
+    assert nq71_doc is not None
+    card = graph.implementers(node_of_document(nq71_doc))  # what a document's card lists
+    assert [c.implementer.number for c in card] == ["999-CV/BTGDVTU"]
+    seed_chains = graph.implements(_seed_id(seeded_store))
+    texts = [c.text() for c in seed_chains]
     assert any(t.startswith("Nghị quyết 02-NQ/TW của Bộ Chính trị ← Kế hoạch 37-KH/TU")
                for t in texts), texts
-    assert not seed_card.implemented_by
+    seed_doc = seeded_store.get_document(_seed_id(seeded_store))
+    assert seed_doc is not None and not graph.implementers(node_of_document(seed_doc))
 
 
 def test_question_forms_and_number_compatibility() -> None:
