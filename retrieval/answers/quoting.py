@@ -18,6 +18,7 @@ GAP = f" {ELLIPSIS} "
 Span = tuple[int, int]
 
 MAX_QUOTE_CHARS = 700
+MAX_OBLIGATION_QUOTE_CHARS = 1200  # a quote around the duties an answer lists
 
 # A sentence ends at a line break, or at . ! ? … followed by space and something that starts
 # a new sentence (capital letter, digit, opening quote or bracket, list marker).

@@ -84,7 +84,7 @@ def test_answers_cite_only_what_they_show(
         assert store.get_document(rel.document_id) is not None
 
     # prose may only cite the groups shown
-    sources = sources_of(answer)
+    sources = sources_of(answer.groups)
     n = data.draw(st.integers(min_value=1, max_value=len(sources) + 2))
     prose = f"Nội dung đã trích [{n}]."
     checked = check_prose(prose, sources)
