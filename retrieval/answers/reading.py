@@ -1,7 +1,8 @@
 """What one answer reads from the store, kept while that answer is composed.
 
-Passages and documents are loaded by id as the composing functions need them and cached here,
-with the directive graph (which caches its own reads), so that no function loads a row twice.
+The passages and documents of the hits are loaded up front; the composing functions add the
+ones they load later (replacements, implementers, passages they quote), so that the ones after
+them find them here. The directive graph caches its own reads.
 """
 
 from __future__ import annotations
