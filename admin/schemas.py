@@ -287,7 +287,7 @@ class AskRequest(_Input):
 
 
 class AnswerPublic(BaseModel):
-    """The bot's answer as plain data (see retrieval.answer.answer_to_dict)."""
+    """The bot's answer as plain data (see retrieval.answers.answer_to_dict)."""
 
     model_config = ConfigDict(extra="allow")
 

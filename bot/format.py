@@ -11,7 +11,7 @@ from bot.splitting import CAPTION_LIMIT, Block, pack, utf16_len
 from corpus.docnumbers import NEWS_TYPE
 from corpus.models import Document, DocumentStatus
 from corpus.text import fold, strip_diacritics
-from retrieval.answer import Answer, Citation, Obligation, citation_for
+from retrieval.answers import Answer, Citation, Obligation, citation_for
 
 _WORD = re.compile(r"\w+")
 _JOINERS = (" ", "\u00a0", "-", "/")

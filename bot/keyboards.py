@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from retrieval.answer import Answer
+from retrieval.answers import Answer
 
 FULL_TEXT = "d"  # d:<document id>
 CARD = "c"  # c:<document id>

@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackContext
 from bot.access import AccessPolicy, UserRateLimiter
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer
+from retrieval.answers import Answerer
 from retrieval.encoder import Encoder
 from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop, build_retriever

@@ -150,7 +150,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from retrieval.answer import Answerer, answer_to_dict, answer_to_text
+    from chinam.answer_text import answer_to_text
+    from retrieval.answers import Answerer, answer_to_dict
     from retrieval.runtime import build_retriever, open_store
 
     settings = _settings(args)

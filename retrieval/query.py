@@ -1,18 +1,187 @@
 """A question, parsed once at the front door and passed down as a :class:`Query`.
 
 Everything downstream (the searcher, intent, evidence, quoting, obligations, the graph) reads
-the views it needs from the query instead of parsing the question string again.
+the views it needs from the query instead of parsing the question string again. This module is
+also the one home of the question vocabulary: the Vietnamese stop words, the question
+tokeniser, the cues of what a question asks and the key of the party it asks about.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from corpus.docnumbers import DocNumber, numbers_in_question
-from corpus.text import fold, has_diacritics, strip_diacritics
+from corpus.text import (
+    bare_view,
+    fold,
+    folded_view,
+    has_diacritics,
+    strip_diacritics,
+)
+from retrieval.analyzer import abbreviations
+
+Intent = Literal["obligation", "implementing", "general"]
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# -- stop words ------------------------------------------------------------------------------
+# Function words and question words (folded, with diacritics). They say nothing about the topic.
+STOPWORDS = _words(
+    """à ai anh ấy bao bằng bị bởi các cách cần cho chứ chưa có còn của đã đang đây để đến đều
+    đi đó được gì gồm hãy hoặc hỏi khi không kia là lại làm lên lúc mà mấy mình một muốn
+    nào này nếu nhé nhiều như những nó nơi ở ơi phải ra rằng rồi sao sẽ sau tại thằng thế thì
+    theo thôi tôi trên trong từ tùy và vào vậy về vì việc với vừa xin bạn biết xem nhất rất qua
+    cũng luôn hôm năm nay ngày trước kể khác tất cả mọi người hơn dưới giữa họ nhau đâu gì
+    nhỉ chăng thường nên cho biết hỏi nhiêu đối thể"""
+)
+# Without diacritics many syllables collide ("noi" is nơi and nội, "vi" vì and vị): these
+# bare forms of stop words stay content words in a question typed without diacritics.
+_AMBIGUOUS_BARE = _words(
+    "bao ca can con doi ke nam nen ngay nguoi nhat noi rat thang tuy vi vua"
+)
+BARE_STOPWORDS = frozenset(bare_view(w) for w in STOPWORDS) - _AMBIGUOUS_BARE
+# Highlighting drops only the commonest function words (diacritic-free), so that a quote may
+# still light up "sau", "trước", "năm" …; "bao" and "can" (bao nhiêu, cần) are dropped too.
+HIGHLIGHT_STOPWORDS = _words(
+    """cac co la va cua theo gi nao the nhu khong duoc nhung mot de trong cho voi ve tai khi
+    thi ma hay hoac den tu se da dang bi phai can lam viec ai bao nhieu"""
+)
+# Words that ask for duties or name documents (diacritic-free): not about the topic either.
+REQUEST_WORDS = _words(
+    """phai can lam gi trach nhiem nhiem vu yeu cau trien khai thuc hien the nao nhu sao ai
+    co chiu duoc giao cong van nghi quyet ke hoach quyet dinh chi thi thong tu nghi dinh luat
+    van ban theo so han thoi khi nao truoc ngay den hoan thanh gom nhung viec"""
+)
+
+
+# -- tokens ------------------------------------------------------------------------------------
+_GD_DT = re.compile(r"(?<!\w)(?:gd|GD)\s*(?:&|va|và|-)?\s*(?:dt|DT|đt|ĐT)(?!\w)")
+# Short abbreviations that are also ordinary syllables when typed in lower case.
+_ORDINARY = frozenset(["tu", "cp", "ct", "tb", "hd", "th", "mn", "gv", "hs", "tp", "tt", "cd"])
+
+
+def question_tokens(text: str) -> list[str | None]:
+    """The syllables of ``text`` in order, folded (diacritic-free when it has none),
+    abbreviations expanded; stop words are None so that pairs never jump over them."""
+    accented = has_diacritics(text)
+    table = abbreviations()
+    stop = STOPWORDS if accented else BARE_STOPWORDS
+    out: list[str | None] = []
+    for raw in re.findall(r"[\w&]+", _GD_DT.sub("GD&ĐT", text)):
+        if raw.isdigit():
+            out.append(raw.lstrip("0") or "0")
+            continue
+        key = bare_view(raw).replace("&", "")
+        expansion = table.get(key) if (raw.isupper() or "&" in raw) and len(raw) > 1 else None
+        if expansion is None and len(key) >= 2 and key in table and key not in _ORDINARY:
+            expansion = table[key] if not has_diacritics(raw) else None
+        for w in (expansion or folded_view(raw)).split():
+            w = w if accented else bare_view(w)
+            out.append(None if not w or w in stop else w)
+    return out
+
+
+def _highlight_terms(folded: str) -> tuple[str, ...]:
+    words = re.findall(r"\w+", folded)
+    return tuple(
+        w for w in dict.fromkeys(words)
+        if strip_diacritics(w) not in HIGHLIGHT_STOPWORDS and len(w) > 1
+    )
+
+
+# -- the party asked about ---------------------------------------------------------------------
+_QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
+_QUESTION_ACTOR_END = re.compile(
+    r"(?<!\w)(?:phai|can|co trach nhiem|chiu trach nhiem|co nhiem vu|lam gi|duoc giao|se|"
+    r"thuc hien|trien khai|to chuc|phoi hop|nhiem vu|trach nhiem)(?!\w)"
+)
+
+
+def actor_key(actor: str) -> str:
+    """Grouping key of a party ("Sở GD&ĐT" and "sở giáo dục và đào tạo" agree): no
+    diacritics, abbreviations expanded, quantifiers dropped."""
+    table = abbreviations()
+    words: list[str] = []
+    for raw in re.findall(r"[\w&.-]+", actor):
+        key = bare_view(raw).replace("&", "").replace("-", "").replace(".", "")
+        expansion = table.get(key) if raw.isupper() or "&" in raw or len(key) > 3 else None
+        words.extend(bare_view(expansion).split() if expansion else [key])
+    return " ".join(w for w in words if w and w not in _QUANTIFIERS)
+
+
+def _question_actor(text: str) -> str | None:
+    """The party a question asks about ("Sở GD&ĐT Hà Nội có trách nhiệm gì …"), as a key."""
+    m = _QUESTION_ACTOR_END.search(bare_view(text))
+    if m is None or m.start() == 0:
+        return None
+    head = text[: m.start()]
+    head = re.sub(r"^\s*(?:theo\s+[^,]*,\s*)", "", head, flags=re.IGNORECASE)
+    return actor_key(head) or None
+
+
+def _topic(text: str, actor: str | None) -> frozenset[str]:
+    """The question's words about the subject matter (diacritic-free): no actor, no
+    "phải làm gì", no document names or numbers."""
+    words = {w for w in question_tokens(bare_view(text)) if w}
+    drop = REQUEST_WORDS | set((actor or "").split())
+    return frozenset(w for w in words if w not in drop and not w.isdigit() and len(w) > 1)
+
+
+# -- what the question asks --------------------------------------------------------------------
+_OBLIGATION_CUES = (
+    "phai lam gi", "can lam gi", "lam gi", "nhiem vu", "trach nhiem", "yeu cau gi",
+    "trien khai the nao", "trien khai nhu the nao", "thuc hien the nao", "phai lam nhung gi",
+    "co trach nhiem", "phai thuc hien", "can thuc hien", "nhung viec gi", "viec gi",
+    "yeu cau nhung gi", "trien khai ra sao", "thuc hien ra sao", "thuc hien nhu the nao",
+    "ai phai", "ai chiu", "thoi han", "han nop", "han chot", "truoc ngay nao", "den khi nao",
+    "khi nao phai", "phai hoan thanh", "phoi hop nhung", "phai bao cao",
+)
+_IMPLEMENTING_CUES = (
+    "van ban nao trien khai", "trien khai nghi quyet", "van ban nao thuc hien",
+    "nhung van ban nao", "van ban nao", "ke hoach nao",
+)
+_ASKS_FOR_DOCUMENTS = re.compile(
+    r"(?<!\w)(?:van ban|ke hoach|cong van|huong dan|quyet dinh|chi thi|tai lieu)\s+(?:nao|gi)"
+    r"|(?<!\w)nhung\s+(?:van ban|ke hoach|cong van)|(?<!\w)(?:ai|dia phuong nao|don vi nao)\s+"
+    r"(?:da\s+)?(?:trien khai|thuc hien)|duoc\s+(?:trien khai|thuc hien|cu the hoa)\s+"
+    r"(?:bang|boi|qua)"
+)
+_IMPLEMENTS = re.compile(
+    r"(?<!\w)(?:trien khai|thuc hien|quan triet|cu the hoa|huong dan thi hanh)(?!\w)"
+)
+_DEADLINE_CUES = re.compile(
+    r"(?<!\w)(?:han|thoi han|khi nao|bao gio|truoc ngay|ngay nao|den khi nao|cham nhat)(?!\w)"
+)
+
+
+def _asks_for_implementers(text: str, names_a_document: bool) -> bool:
+    """"Văn bản nào triển khai NQ 02?", "những kế hoạch nào thực hiện nghị quyết 71"."""
+    q = strip_diacritics(folded_view(text)).lower()
+    return bool(_ASKS_FOR_DOCUMENTS.search(q) and _IMPLEMENTS.search(q) and names_a_document)
+
+
+def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
+    if _asks_for_implementers(text, names_a_document):
+        return "implementing"
+    if (
+        any(cue in bare for cue in _IMPLEMENTING_CUES)
+        and ("trien khai" in bare or "thuc hien" in bare)
+        and names_a_document
+    ):
+        return "implementing"
+    if any(cue in bare for cue in _OBLIGATION_CUES):
+        return "obligation"
+    return "general"
+
+
+# -- the query ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Query:
     """One question and its views.
@@ -22,6 +191,13 @@ class Query:
     diacritics; ``restored`` the text given to the dense encoder (diacritics restored from the
     corpus's words for a question typed without them, else ``text``); ``numbers`` the document
     numbers it names, in any spelling.
+
+    What the answer reads: ``intent`` (duties, implementing documents or anything else);
+    ``actor`` the key of the party asked about ("so giao duc va dao tao ha noi"), if any;
+    ``highlight_terms`` the folded content words to light up in quotes; ``tokens`` the
+    syllables matched against passages (see :func:`question_tokens`); ``topic`` the
+    diacritic-free words about the subject matter; ``wants_deadline`` whether it asks "khi nào
+    / hạn …".
     """
 
     text: str
@@ -30,11 +206,30 @@ class Query:
     accented: bool
     restored: str
     numbers: tuple[DocNumber, ...]
+    intent: Intent
+    actor: str | None
+    highlight_terms: tuple[str, ...]
+    tokens: tuple[str | None, ...]
+    topic: frozenset[str]
+    wants_deadline: bool
 
     @property
     def number_keys(self) -> frozenset[str]:
         """Loose keys ("NQ:2") of the numbers the question names."""
         return frozenset(n.match_key for n in self.numbers if n.match_key)
+
+    @property
+    def content_words(self) -> list[str]:
+        """The topic syllables of :attr:`tokens`, in order."""
+        return [w for w in self.tokens if w]
+
+    @property
+    def content_pairs(self) -> set[tuple[str, str]]:
+        """Adjacent content syllables ("đèn đỏ"), never across a stop word."""
+        return {
+            (a, b) for a, b in itertools.pairwise(self.tokens)
+            if a and b and not (a.isdigit() and b.isdigit())
+        }
 
     def __bool__(self) -> bool:
         return bool(self.text)
@@ -45,13 +240,22 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
     diacritics back for the dense encoder (the searcher's restorer)."""
     text = " ".join(text.split())
     folded = fold(text)
+    bare = strip_diacritics(folded)
     accented = has_diacritics(text)
     restored = restore(text) if restore is not None and text and not accented else text
+    numbers = tuple(numbers_in_question(text))
+    actor = _question_actor(text)
     return Query(
         text=text,
         folded=folded,
-        bare=strip_diacritics(folded),
+        bare=bare,
         accented=accented,
         restored=restored,
-        numbers=tuple(numbers_in_question(text)),
+        numbers=numbers,
+        intent=_intent(text, bare, bool(numbers)),
+        actor=actor,
+        highlight_terms=_highlight_terms(folded),
+        tokens=tuple(question_tokens(text)),
+        topic=_topic(text, actor),
+        wants_deadline=bool(_DEADLINE_CUES.search(bare)),
     )

@@ -22,7 +22,7 @@ from admin.schemas import (
     ReindexJob,
     Stats,
 )
-from retrieval.answer import Answerer, answer_to_dict
+from retrieval.answers import Answerer, answer_to_dict
 from retrieval.indexing import IndexBuilder
 
 router = APIRouter(tags=["operations"], dependencies=[Depends(single_query_values)])

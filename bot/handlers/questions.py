@@ -17,7 +17,7 @@ from bot.keyboards import FEEDBACK, MORE, answer_keyboard, parse, without
 from bot.sending import send_messages, typing
 from bot.services import BotServices, blocking, services_of
 from corpus.models import Feedback
-from retrieval.answer import Answer
+from retrieval.answers import Answer
 
 log = logging.getLogger(__name__)
 

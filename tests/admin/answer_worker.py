@@ -11,7 +11,7 @@ import json
 import sys
 
 from corpus.settings import Settings
-from retrieval.answer import Answerer, answer_to_dict
+from retrieval.answers import Answerer, answer_to_dict
 from retrieval.runtime import RefreshLoop, build_retriever, open_store
 
 

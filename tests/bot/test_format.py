@@ -12,7 +12,7 @@ from bot.format import (
     push_html,
 )
 from corpus.models import Document
-from retrieval.answer import Answer, Citation, DocumentGroup, Obligation, Quote, RelatedDocument
+from retrieval.answers import Answer, Citation, DocumentGroup, Obligation, Quote, RelatedDocument
 from tests.bot.bot_harness import assert_telegram_html
 
 

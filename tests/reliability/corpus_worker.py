@@ -30,7 +30,7 @@ from typing import Any
 from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer
+from retrieval.answers import Answerer
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop

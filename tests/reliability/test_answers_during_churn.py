@@ -12,7 +12,7 @@ import pytest
 
 from corpus.ingest import ingest_bytes, ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer
+from retrieval.answers import Answerer
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
 from retrieval.runtime import RefreshLoop

@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from chinam.answer_text import answer_to_text
 from corpus.ingest import ingest_text
 from corpus.models import Document, DocumentStatus
 from corpus.store import CorpusStore
-from retrieval.answer import (
-    Answer,
-    Answerer,
-    answer_to_dict,
-    answer_to_text,
-    detect_intent,
-    trim_quote,
-)
+from retrieval.answers import Answer, Answerer, answer_to_dict
+from retrieval.answers.quoting import ELLIPSIS, quote_segments, trim_quote
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
-from retrieval.quoting import ELLIPSIS, quote_segments
+from retrieval.query import parse_query
 
 NEW_5243 = """BỘ GIÁO DỤC VÀ ĐÀO TẠO
 Số: 6001/BGDĐT-NGCBQLGD
@@ -65,12 +60,12 @@ def assert_verbatim(store: CorpusStore, answer: Answer) -> None:
 
 
 def test_intents() -> None:
-    assert detect_intent("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?") == "obligation"
-    assert detect_intent("cac don vi phai lam gi theo nq 02") == "obligation"
-    assert detect_intent("Hạn nộp báo cáo là khi nào?") == "obligation"
-    assert detect_intent("Văn bản nào triển khai Nghị quyết 02-NQ/TW?") == "implementing"
-    assert detect_intent("van ban nao trien khai nq 02") == "implementing"
-    assert detect_intent("Kinh phí công đoàn bằng bao nhiêu phần trăm quỹ lương?") == "general"
+    assert parse_query("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?").intent == "obligation"
+    assert parse_query("cac don vi phai lam gi theo nq 02").intent == "obligation"
+    assert parse_query("Hạn nộp báo cáo là khi nào?").intent == "obligation"
+    assert parse_query("Văn bản nào triển khai Nghị quyết 02-NQ/TW?").intent == "implementing"
+    assert parse_query("van ban nao trien khai nq 02").intent == "implementing"
+    assert parse_query("Kinh phí công đoàn bằng bao nhiêu phần trăm quỹ lương?").intent == "general"
 
 
 def test_trim_quote_is_verbatim() -> None:

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.calibrate_confidence import collect, rates
+from chinam.answer_text import answer_to_text
 from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answer, Answerer, answer_to_text
-from retrieval.confidence import DEFAULT_THRESHOLDS, collect, rates
+from retrieval.answers import Answer, Answerer
+from retrieval.answers.confidence import DEFAULT_THRESHOLDS
+from retrieval.answers.quoting import quote_segments
 from retrieval.encoder import load_encoder
 from retrieval.indexing import IndexBuilder
-from retrieval.quoting import quote_segments
 
 pytestmark = pytest.mark.model
 

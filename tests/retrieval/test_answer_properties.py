@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from corpus.db import make_engine
 from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer
+from retrieval.answers import Answerer
+from retrieval.answers.prose import Source, check_prose, sources_of
+from retrieval.answers.quoting import ELLIPSIS, quote_segments
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
-from retrieval.llm import Source, check_prose, sources_of
-from retrieval.quoting import ELLIPSIS, quote_segments
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -84,7 +84,7 @@ def test_answers_cite_only_what_they_show(
         assert store.get_document(rel.document_id) is not None
 
     # prose may only cite the groups shown
-    sources = sources_of(answer)
+    sources = sources_of(answer.groups)
     n = data.draw(st.integers(min_value=1, max_value=len(sources) + 2))
     prose = f"Nội dung đã trích [{n}]."
     checked = check_prose(prose, sources)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from corpus.docnumbers import numbers_in_question
 from corpus.ingest import ingest_text
 from corpus.store import CorpusStore
-from retrieval.graph import STATED, DirectiveGraph, compatible, implementing_question
+from retrieval.answers.graph import STATED, DirectiveGraph, compatible, node_of_document
+from retrieval.query import parse_query
 
 KH37 = """TỈNH ỦY LONG AN
 Số 37-KH/TU
@@ -31,7 +32,7 @@ def _seed_id(store: CorpusStore) -> int:
 
 def test_chain_through_a_plan_that_is_only_referenced(seeded_store: CorpusStore) -> None:
     graph = DirectiveGraph(seeded_store)
-    (target,) = graph.targets("Văn bản nào triển khai Nghị quyết 02-NQ/TW?")
+    (target,) = graph.targets(parse_query("Văn bản nào triển khai Nghị quyết 02-NQ/TW?"))
     assert not target.in_corpus and target.issuer == "Bộ Chính trị"
     assert target.date_text == "12/06/2021"
     chains = graph.implementers(target)
@@ -47,14 +48,14 @@ def test_chain_through_a_plan_that_is_only_referenced(seeded_store: CorpusStore)
     assert through[0].relations[0] == STATED  # read in the dispatch: "… về việc thực hiện NQ 02"
     assert "Kế hoạch 37-KH/TU của Tỉnh ủy Long An" in through[0].text()
     # the diacritic-free, abbreviated question names the same document
-    assert graph.targets("van ban nao trien khai nq 02")[0].key == target.key
+    assert graph.targets(parse_query("van ban nao trien khai nq 02"))[0].key == target.key
 
 
 def test_chain_through_a_stored_plan(seeded_store: CorpusStore) -> None:
     out = ingest_text(seeded_store, KH37, source_name="kh-37-tu.txt")
     assert out.document_id is not None
     graph = DirectiveGraph(seeded_store)
-    (target,) = graph.targets("NQ 02-NQ/TW được triển khai bằng văn bản nào?")
+    (target,) = graph.targets(parse_query("NQ 02-NQ/TW được triển khai bằng văn bản nào?"))
     chains = graph.implementers(target)
     seed = _seed_id(seeded_store)
     paths = {tuple(n.document_id for n in c.nodes) for c in chains}
@@ -64,30 +65,30 @@ def test_chain_through_a_stored_plan(seeded_store: CorpusStore) -> None:
 
 def test_resolution_71_and_the_cards(seeded_store: CorpusStore) -> None:
     graph = DirectiveGraph(seeded_store)
-    (nq71,) = graph.targets("văn bản nào triển khai nghị quyết 71")
+    (nq71,) = graph.targets(parse_query("văn bản nào triển khai nghị quyết 71"))
     assert nq71.in_corpus
     chains = graph.implementers(nq71)
     assert [c.implementer.number for c in chains] == ["999-CV/BTGDVTU"]
     assert chains[0].relations == ("subject",)  # "V/v quán triệt … triển khai Nghị quyết 71"
     assert nq71.document_id is not None
-    card = graph.links(nq71.document_id)
-    assert card is not None and [c.implementer.number for c in card.implemented_by] == [
-        "999-CV/BTGDVTU"
-    ]
-    seed_card = graph.links(_seed_id(seeded_store))
-    assert seed_card is not None
-    texts = [c.text() for c in seed_card.implements]
+    nq71_doc = seeded_store.get_document(nq71.document_id)
+    assert nq71_doc is not None
+    card = graph.implementers(node_of_document(nq71_doc))  # what a document's card lists
+    assert [c.implementer.number for c in card] == ["999-CV/BTGDVTU"]
+    seed_chains = graph.implements(_seed_id(seeded_store))
+    texts = [c.text() for c in seed_chains]
     assert any(t.startswith("Nghị quyết 02-NQ/TW của Bộ Chính trị ← Kế hoạch 37-KH/TU")
                for t in texts), texts
-    assert not seed_card.implemented_by
+    seed_doc = seeded_store.get_document(_seed_id(seeded_store))
+    assert seed_doc is not None and not graph.implementers(node_of_document(seed_doc))
 
 
 def test_question_forms_and_number_compatibility() -> None:
-    assert implementing_question("Văn bản nào triển khai Nghị quyết 02-NQ/TW?")
-    assert implementing_question("van ban nao trien khai nq 02")
-    assert implementing_question("Kế hoạch 37-KH/TU được triển khai bằng văn bản nào?")
-    assert not implementing_question("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?")
-    assert not implementing_question("Văn bản nào triển khai nghị quyết?")  # names no document
+    assert parse_query("Văn bản nào triển khai Nghị quyết 02-NQ/TW?").intent == "implementing"
+    assert parse_query("van ban nao trien khai nq 02").intent == "implementing"
+    assert parse_query("Kế hoạch 37-KH/TU được triển khai bằng văn bản nào?").intent == "implementing"
+    assert parse_query("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?").intent != "implementing"
+    assert parse_query("Văn bản nào triển khai nghị quyết?").intent != "implementing"  # names no document
     (nq02,) = numbers_in_question("Nghị quyết 02-NQ/TW")
     assert compatible(nq02, "Nghị quyết 02-NQ/TW")
     assert not compatible(nq02, "Nghị quyết 02/2025/NQ-CP")

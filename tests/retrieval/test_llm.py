@@ -12,10 +12,10 @@ import pytest
 
 from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.answer import Answerer, answer_to_dict
+from retrieval.answers import Answerer, answer_to_dict
+from retrieval.answers.prose import LLMConfig, ProseWriter, Source, check_prose
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
-from retrieval.llm import LLMConfig, ProseWriter, Source, check_prose
 
 SOURCES = [
     Source(1, "Công văn số 5243/BGDĐT-NGCBQLGD", ("… bảo đảm hoàn thành trước ngày 30/9/2026 …",)),
@@ -97,15 +97,15 @@ def test_writer_against_fake_endpoint(fake_llm: FakeLLM) -> None:
                                    timeout=5))
     fake_llm.replies = ["Các địa phương hoàn thành trước ngày 30/9/2026 [1].",
                         "Theo văn bản [7], phải làm ngay.", 503, "not json at all [1"]
-    assert writer.write("hạn?", SOURCES) == "Các địa phương hoàn thành trước ngày 30/9/2026 [1]."
-    assert writer.last_status == "ok"
+    assert writer.write("hạn?", SOURCES) == (
+        "Các địa phương hoàn thành trước ngày 30/9/2026 [1].", "ok")
     sent = fake_llm.requests[0]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer secret"
     assert sent["json"]["model"] == "fake" and "[1] Công văn số 5243" in sent["json"][
         "messages"][1]["content"]
-    assert writer.write("hạn?", SOURCES) is None and writer.last_status == "rejected"
-    assert writer.write("hạn?", SOURCES) is None and writer.last_status == "error"
-    assert writer.write("hạn?", SOURCES) is None and writer.last_status == "rejected"
+    assert writer.write("hạn?", SOURCES) == (None, "rejected")
+    assert writer.write("hạn?", SOURCES) == (None, "error")
+    assert writer.write("hạn?", SOURCES) == (None, "rejected")
 
 
 def test_answer_falls_back_to_quotes(seeded_store: CorpusStore, fake_llm: FakeLLM) -> None:

@@ -6,16 +6,16 @@ import pytest
 
 from corpus.models import Document, Passage
 from corpus.store import CorpusStore
-from retrieval.obligations import (
+from retrieval.answers.obligations import (
     Duty,
     actor_key,
     actors_match,
     deadlines,
     default_actor,
     extract_duties,
-    question_actor,
     rank_duties,
 )
+from retrieval.query import parse_query
 
 
 def _doc(store: CorpusStore, source_prefix: str) -> tuple[Document, list[Passage]]:
@@ -141,7 +141,7 @@ def test_deadline_phrases() -> None:
     ],
 )
 def test_question_actor(question: str, actor: str | None) -> None:
-    assert question_actor(question) == actor
+    assert parse_query(question).actor == actor
 
 
 def test_actors_match_and_ranking(seeded_store: CorpusStore) -> None:

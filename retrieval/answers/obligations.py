@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
-from retrieval.analyzer import abbreviations
-from retrieval.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
+from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
+from retrieval.query import actor_key
 
 MAX_ACTION_CHARS = 420
 MAX_ACTOR_WORDS = 24
@@ -105,10 +105,6 @@ _DEADLINE_RE = re.compile(
 _CONDITION_BEFORE = re.compile(
     r"(?<!\w)(?:phê duyệt|ban hành|được cấp|cấp|tuyển dụng|ký|có hiệu lực(?: thi hành)?)\s*$"
 )
-_QUESTION_ACTOR_END = re.compile(
-    r"(?<!\w)(?:phai|can|co trach nhiem|chiu trach nhiem|co nhiem vu|lam gi|duoc giao|se|"
-    r"thuc hien|trien khai|to chuc|phoi hop|nhiem vu|trach nhiem)(?!\w)"
-)
 _PASSIVE = re.compile(r"(?<!\w)(?:được|bị)(?!\w)")
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
 _LEADER_OF = re.compile(
@@ -117,7 +113,6 @@ _LEADER_OF = re.compile(
 _CONDITION_LEAD = re.compile(
     r"^(?:đối với|trong trường hợp|trường hợp|khi|nếu)(?!\w)[^;]{0,200}?(?<!\w)thì\s+"
 )
-_QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
 
 
 @dataclass(frozen=True)
@@ -135,29 +130,6 @@ class Duty:
     end: int
     deadline: str | None
     order: int
-
-
-def actor_key(actor: str) -> str:
-    """Grouping key: no diacritics, abbreviations expanded, quantifiers dropped."""
-    table = abbreviations()
-    words: list[str] = []
-    for raw in re.findall(r"[\w&.-]+", actor):
-        key = bare_view(raw).replace("&", "").replace("-", "").replace(".", "")
-        expansion = table.get(key) if raw.isupper() or "&" in raw or len(key) > 3 else None
-        words.extend(bare_view(expansion).split() if expansion else [key])
-    return " ".join(w for w in words if w and w not in _QUANTIFIERS)
-
-
-def question_actor(question: str) -> str | None:
-    """The party a question asks about ("Sở GD&ĐT Hà Nội có trách nhiệm gì …"), as a key."""
-    bare = bare_view(question)
-    m = _QUESTION_ACTOR_END.search(bare)
-    if m is None or m.start() == 0:
-        return None
-    head = question[: m.start()]
-    head = re.sub(r"^\s*(?:theo\s+[^,]*,\s*)", "", head, flags=re.IGNORECASE)
-    key = actor_key(head)
-    return key or None
 
 
 def actors_match(a: str, b: str) -> bool:
@@ -358,25 +330,6 @@ def _looks_like_heading(text: str, span: Span) -> bool:
     line_end = e == len(text) or text[e : e + 1] == "\n"
     numbered = re.match(r"^(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]\s", line) is not None
     return line_start and line_end and (len(line) <= 90 or (numbered and len(line) <= 250))
-
-
-# Words that ask for duties or name documents; they say nothing about the topic.
-_GENERIC = frozenset(re.findall(
-    r"\w+",
-    """phai can lam gi trach nhiem nhiem vu yeu cau trien khai thuc hien the nao nhu sao ai
-    co chiu duoc giao cong van nghi quyet ke hoach quyet dinh chi thi thong tu nghi dinh luat
-    van ban theo so han thoi khi nao truoc ngay den hoan thanh gom nhung viec""",
-))
-
-
-def topic_words(question: str, actor: str | None) -> set[str]:
-    """The question's words about the subject matter (diacritic-free): no actor, no
-    "phải làm gì", no document names or numbers."""
-    from retrieval.confidence import content_words
-
-    words = set(content_words(bare_view(question)))
-    drop = _GENERIC | set((actor or "").split())
-    return {w for w in words if w not in drop and not w.isdigit() and len(w) > 1}
 
 
 def rank_duties(

@@ -14,13 +14,20 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from corpus.docnumbers import DocNumber, find_numbers, numbers_in_question, parse_number
+from corpus.docnumbers import (
+    DocNumber,
+    find_numbers,
+    numbers_in_question,
+    parse_number,
+    type_name,
+)
 from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
 from corpus.store import CorpusStore
 from corpus.text import folded_view, strip_diacritics
+from retrieval.query import Query
 
 SUBJECT = "subject"
 STATED = "stated"  # "X về việc thực hiện Y", read in a third document
@@ -95,15 +102,6 @@ class Chain:
         return " ← ".join(n.short for n in self.nodes)
 
 
-@dataclass
-class DocumentLinks:
-    """A document's card: what it implements and what implements it."""
-
-    node: GraphNode
-    implements: list[Chain] = field(default_factory=list)
-    implemented_by: list[Chain] = field(default_factory=list)
-
-
 # -- nodes ----------------------------------------------------------------------------------
 def node_of_document(doc: Document) -> GraphNode:
     assert doc.id is not None
@@ -150,8 +148,6 @@ def node_of_reference(ref: Reference) -> GraphNode:
 
 
 def node_of_number(num: DocNumber) -> GraphNode:
-    from corpus.docnumbers import type_name
-
     doc_type = type_name(num.type_code) or "Văn bản"
     return GraphNode(
         key=f"ref:{num.match_key or num.key}",
@@ -213,10 +209,10 @@ class DirectiveGraph:
         return self._refs[doc_id]
 
     # targets named in a question
-    def targets(self, question: str) -> list[GraphNode]:
+    def targets(self, query: Query) -> list[GraphNode]:
         """The documents a question names by number, stored or only referenced elsewhere."""
         out: list[GraphNode] = []
-        for num in numbers_in_question(question):
+        for num in query.numbers:
             if not num.match_key:
                 continue
             stored = [
@@ -408,26 +404,3 @@ class DirectiveGraph:
                    for x, _ in self._stated(origin, y)):
                 out.append((y, STATED))
         return out
-
-    def links(self, doc_id: int) -> DocumentLinks | None:
-        """The card of a stored document."""
-        doc = self._documents([doc_id]).get(doc_id)
-        if doc is None:
-            return None
-        node = node_of_document(doc)
-        return DocumentLinks(node, self.implements(doc_id), self.implementers(node))
-
-
-def implementing_question(question: str) -> bool:
-    """"Văn bản nào triển khai NQ 02?", "những kế hoạch nào thực hiện nghị quyết 71"."""
-    q = strip_diacritics(folded_view(question)).lower()
-    asks = re.search(
-        r"(?<!\w)(?:van ban|ke hoach|cong van|huong dan|quyet dinh|chi thi|tai lieu)\s+(?:nao|gi)"
-        r"|(?<!\w)nhung\s+(?:van ban|ke hoach|cong van)|(?<!\w)(?:ai|dia phuong nao|don vi nao)\s+"
-        r"(?:da\s+)?(?:trien khai|thuc hien)|duoc\s+(?:trien khai|thuc hien|cu the hoa)\s+"
-        r"(?:bang|boi|qua)",
-        q,
-    )
-    acts = re.search(r"(?<!\w)(?:trien khai|thuc hien|quan triet|cu the hoa|huong dan thi hanh)"
-                     r"(?!\w)", q)
-    return bool(asks and acts and numbers_in_question(question))

@@ -17,6 +17,9 @@ GAP = f" {ELLIPSIS} "
 
 Span = tuple[int, int]
 
+MAX_QUOTE_CHARS = 700
+MAX_OBLIGATION_QUOTE_CHARS = 1200  # a quote around the duties an answer lists
+
 # A sentence ends at a line break, or at . ! ? … followed by space and something that starts
 # a new sentence (capital letter, digit, opening quote or bracket, list marker).
 _BREAK = re.compile(r"\n+|(?<=[.!?…])\s+(?=[\"“(\[]?[A-ZĐÀ-Ỹ0-9\-+•])")
@@ -150,3 +153,37 @@ def term_score(text: str, terms: Sequence[str]) -> int:
         return 0
     words = set(bare_words(text))
     return sum(1 for t in {bare_view(t) for t in terms} if t in words)
+
+
+def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tuple[str, int, int]:
+    """Verbatim excerpt of ``text``: the sentences richest in ``terms``, "…" where cut.
+
+    Returns (excerpt, start, end offsets into ``text``).
+    """
+    if len(text.strip()) <= limit:
+        stripped = text.strip()
+        start = text.find(stripped) if stripped else 0
+        return stripped, start, start + len(stripped)
+    return quote_spans(text, [], terms, limit)
+
+
+def quote_spans(
+    text: str, must: Sequence[Span], terms: Sequence[str], limit: int
+) -> tuple[str, int, int]:
+    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``
+    (with the sentence after the best one as context when there is room)."""
+    sentences = sentence_spans(text)
+    if not sentences:
+        return excerpt(text, [(0, len(text))], limit)
+    scored = sorted(
+        range(len(sentences)), key=lambda i: (-term_score(text[slice(*sentences[i])], terms), i)
+    )
+    order: list[Span] = list(must)
+    for i in scored:
+        if term_score(text[slice(*sentences[i])], terms) == 0 and order:
+            break
+        order.append(sentences[i])
+    if not must and scored:
+        best = scored[0]
+        order += [sentences[j] for j in (best + 1, best - 1) if 0 <= j < len(sentences)]
+    return excerpt(text, order, limit)

@@ -9,7 +9,8 @@ only restate them. Its text is accepted only when
 - every number in a sentence (dates, percentages, document numbers) occurs in the sources that
   sentence cites;
 
-otherwise the answer keeps its quotes and no prose (``last_status`` says why).
+otherwise the answer keeps its quotes and no prose (the status :meth:`ProseWriter.write`
+returns with it says why).
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from retrieval.answer import Answer
+from retrieval.answers.model import DocumentGroup
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ class LLMConfig:
     max_tokens: int = 600
 
 
-def sources_of(answer: Answer) -> list[Source]:
-    """The answer's groups as numbered sources, numbered as the answer shows them."""
+def sources_of(groups: Sequence[DocumentGroup]) -> list[Source]:
+    """An answer's document groups as numbered sources, numbered as the answer shows them."""
     out = []
-    for n, group in enumerate(answer.groups, start=1):
+    for n, group in enumerate(groups, start=1):
         quotes = tuple(q.text for q in group.quotes)
         out.append(Source(n, group.citation.line(), quotes))
     return out
@@ -117,7 +117,6 @@ class ProseWriter:
     def __init__(self, config: LLMConfig, *, client: httpx.Client | None = None) -> None:
         self.config = config
         self._client = client
-        self.last_status: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> ProseWriter | None:
@@ -148,11 +147,11 @@ class ProseWriter:
             raise ValueError("unexpected response")
         return data
 
-    def write(self, question: str, sources: Sequence[Source]) -> str | None:
-        """Checked prose for ``question`` from ``sources``; None when anything fails."""
+    def write(self, question: str, sources: Sequence[Source]) -> tuple[str | None, str]:
+        """(checked prose for ``question`` from ``sources``, "ok"), or (None, why not:
+        "no_sources", "error" or "rejected")."""
         if not sources:
-            self.last_status = "no_sources"
-            return None
+            return None, "no_sources"
         payload = {
             "model": self.config.model,
             "messages": build_messages(question, sources),
@@ -164,12 +163,9 @@ class ProseWriter:
             content = data["choices"][0]["message"]["content"]
         except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
             log.warning("Language model unavailable, answering with quotes only: %s", exc)
-            self.last_status = "error"
-            return None
+            return None, "error"
         prose = check_prose(str(content or ""), sources)
         if prose is None:
             log.info("Language model prose rejected (citations or numbers do not check out)")
-            self.last_status = "rejected"
-            return None
-        self.last_status = "ok"
-        return prose
+            return None, "rejected"
+        return prose, "ok"

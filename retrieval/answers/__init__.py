@@ -1,0 +1,32 @@
+"""Answers to questions: verbatim quotes grouped by document, each with its citation.
+
+What the front ends (bot, admin API, command line) use. The parts: :mod:`.model` (the plain
+data), :mod:`.compose` (the :class:`Answerer`), :mod:`.confidence` (when to say "không tìm
+thấy"), :mod:`.documents`, :mod:`.duties` and :mod:`.implementing` (what an answer shows),
+:mod:`.obligations` and :mod:`.graph` (duties and implementing chains read from documents),
+:mod:`.quoting` (verbatim excerpts), :mod:`.prose` (optional checked prose).
+"""
+
+from retrieval.answers.compose import Answerer
+from retrieval.answers.model import (
+    Answer,
+    Citation,
+    DocumentGroup,
+    Obligation,
+    Quote,
+    RelatedDocument,
+    answer_to_dict,
+    citation_for,
+)
+
+__all__ = [
+    "Answer",
+    "Answerer",
+    "Citation",
+    "DocumentGroup",
+    "Obligation",
+    "Quote",
+    "RelatedDocument",
+    "answer_to_dict",
+    "citation_for",
+]

@@ -1,0 +1,226 @@
+"""The :class:`Answerer`: from a question to an :class:`Answer`, logged.
+
+An answer is built from the searcher's hits:
+
+- a "không tìm thấy" decision from :mod:`retrieval.answers.confidence` (word coverage of the
+  best passages, document numbers, dense margins), with suggestions and tips when nothing fits;
+- quotes trimmed to the relevant sentences, "…" where text is left out, never reworded,
+  grouped by document (best first, superseded/withdrawn documents marked and ranked below the
+  document that replaces them: :mod:`retrieval.answers.documents`);
+- for obligation questions, the clauses that assign work, by actor, with deadlines
+  (:mod:`retrieval.answers.duties`), each one quoted in the shown passages;
+- for "văn bản nào triển khai …" questions, the implementing documents and the chains through
+  intermediate plans (:mod:`retrieval.answers.implementing`);
+- optional prose from a language model that only restates the shown quotes
+  (:mod:`retrieval.answers.prose`).
+
+Every question is logged with its status, latency and cited passages. One answerer serves
+concurrent requests: everything an answer reads or builds is local to that answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from corpus.models import QueryLog
+from corpus.store import CorpusStore
+from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, decide, evidence
+from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
+from retrieval.answers.duties import answer_duties, obligation_of
+from retrieval.answers.implementing import implementing_page, related_documents
+from retrieval.answers.model import Answer, DocumentGroup, Page, short_label, status_suffix
+from retrieval.answers.obligations import Duty
+from retrieval.answers.prose import ProseWriter, sources_of
+from retrieval.answers.reading import Reading
+from retrieval.indexing import IndexBuilder
+from retrieval.query import Query
+from retrieval.searcher import Hit, Searcher
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENTS = 3
+MAX_QUOTES_PER_DOCUMENT = 3
+OBLIGATION_DOCUMENTS = 2  # documents whose duties an obligation answer lists
+SUGGESTIONS = 3
+
+
+class Answerer:
+    """Composes answers from retrieval hits and logs every question."""
+
+    def __init__(
+        self,
+        store: CorpusStore,
+        index: IndexBuilder,
+        *,
+        max_documents: int = MAX_DOCUMENTS,
+        max_quotes: int = MAX_QUOTES_PER_DOCUMENT,
+        llm: ProseWriter | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.max_documents = max_documents
+        self.max_quotes = max_quotes
+        self.llm = llm
+        self.thresholds = thresholds or Thresholds()
+
+    @classmethod
+    def from_settings(cls, store: CorpusStore, index: IndexBuilder, settings: Any) -> Answerer:
+        """An answerer with the optional language model of ``settings`` (off by default)."""
+        return cls(store, index, llm=ProseWriter.from_settings(settings))
+
+    def _searcher(self) -> Searcher:
+        """The index's current snapshot (parse, search, mode, weights)."""
+        return self.index.searcher
+
+    def answer(
+        self,
+        question: str,
+        *,
+        channel: str = "cli",
+        user_ref: str | None = None,
+        offset: int = 0,
+        log_query: bool = True,
+    ) -> Answer:
+        started = time.perf_counter()
+        searcher = self._searcher()
+        query = searcher.parse(question)
+        hits = searcher.search(query, k=SEARCH_DEPTH + offset) if query else []
+        mode = searcher.mode
+        reading = Reading.of_hits(self.store, hits)
+        ev = evidence(query, hits, reading.passages) if query else None
+        page = self._page(query, hits, ev, reading, offset)
+        found = bool(page.groups)
+        prose, prose_status = self._prose(query, page.groups) if found else (None, None)
+        answer = Answer(
+            question=query.text,
+            status="answered" if found else "not_found",
+            intent=query.intent,
+            groups=page.groups,
+            obligations=page.obligations if found else [],
+            related=page.related,
+            highlight_terms=list(query.highlight_terms),
+            suggestions=[] if found else self._suggestions(hits, reading),
+            mode=mode,
+            more_available=page.more_available,
+            offset=offset,
+            prose=prose,
+            tips=[] if found else tips(query),
+            target=page.target,
+            chains=page.chains,
+            evidence=ev,
+            prose_status=prose_status,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        if log_query:
+            answer.query_id = self._log(answer, hits, channel=channel, user_ref=user_ref)
+        return answer
+
+    def _page(
+        self, query: Query, hits: list[Hit], ev: Evidence | None, reading: Reading, offset: int
+    ) -> Page:
+        """The implementing documents for an implementing question; else (or when there are
+        none on this page) the relevant documents, if the evidence says they answer."""
+        page = Page()
+        if query.intent == "implementing":
+            page = implementing_page(query, reading, offset, max_documents=self.max_documents,
+                                     max_quotes=self.max_quotes) or page
+        if not page.groups and hits and ev is not None and decide(ev, self.thresholds):
+            page = self._documents_page(query, hits, reading, offset, under=page)
+        return page
+
+    def _documents_page(
+        self, query: Query, hits: list[Hit], reading: Reading, offset: int, *, under: Page
+    ) -> Page:
+        """The relevant documents on page ``offset``, with their duties for an obligation
+        question and the documents related to the first; ``under`` (an implementing page
+        without documents) keeps its target, chains and, failing new ones, related list."""
+        penalty = self._searcher().weights.superseded_penalty
+        order = natural_order(hits, reading.docs, penalty)
+        primary, further = relevant_documents(order, query, reading)
+        primary = demote(primary, reading)
+        doc_ids = primary + [d for d in demote(further, reading) if d not in primary]
+        end = offset + self.max_documents
+        if offset < len(primary):
+            end = min(end, len(primary))  # the first pages show the documents a number names
+        chosen = doc_ids[offset:end]
+        duties: dict[int, list[Duty]] = {}
+        if query.intent == "obligation":
+            duties = answer_duties(chosen[:OBLIGATION_DOCUMENTS], order, query, reading,
+                                   max_quotes=self.max_quotes)
+        groups: list[DocumentGroup] = []
+        for doc_id in chosen:
+            doc = reading.docs.get(doc_id)
+            if doc is None:
+                continue
+            group = document_group(doc, order.get(doc_id, []), duties.get(doc_id, []),
+                                   query.highlight_terms, reading, max_quotes=self.max_quotes)
+            if group.quotes or doc_id not in order:
+                groups.append(group)
+        shown = {q.passage_id for g in groups for q in g.quotes}
+        obligations = [obligation_of(d, reading.docs, reading.passages)
+                       for ds in duties.values() for d in ds if d.passage_id in shown]
+        related = under.related
+        if groups:
+            try:
+                related = related_documents(groups[0].citation.document_id, reading)
+            except Exception:
+                log.exception("Directive graph failed for the related documents")
+        return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
+                                   obligations=obligations, related=related)
+
+    def _suggestions(self, hits: Sequence[Hit], reading: Reading) -> list[str]:
+        """Documents on the nearest topics (those of the weak hits), else the newest ones."""
+        labels: list[str] = []
+        for h in hits[:10]:
+            doc = reading.docs.get(h.document_id)
+            if doc is not None:
+                labels.append(short_label(doc) + status_suffix(doc))
+        if not labels:
+            docs, _ = self.store.list_documents(limit=5)
+            labels = [short_label(d) + status_suffix(d) for d in docs]
+        return list(dict.fromkeys(labels))[:SUGGESTIONS]
+
+    def _prose(
+        self, query: Query, groups: Sequence[DocumentGroup]
+    ) -> tuple[str | None, str | None]:
+        """(checked prose or None, why not) from the language model, if there is one."""
+        if self.llm is None:
+            return None, None
+        return self.llm.write(query.text, sources_of(groups))
+
+    def _log(
+        self, answer: Answer, hits: Sequence[Hit], *, channel: str, user_ref: str | None
+    ) -> int | None:
+        return self.store.log_query(
+            QueryLog(
+                question=answer.question or "(trống)",
+                channel=channel,
+                user_ref=user_ref,
+                status=answer.status,
+                latency_ms=answer.latency_ms,
+                mode=answer.mode,
+                top_score=hits[0].score if hits else None,
+                cited=answer.cited_passage_ids(),
+            )
+        )
+
+
+def tips(query: Query) -> list[str]:
+    """How to ask again when nothing was found."""
+    out = [
+        "Nêu số hiệu văn bản, ví dụ “NQ 02” hoặc “công văn 5208”.",
+        "Dùng từ khóa có trong văn bản (ví dụ “trách nhiệm của Sở GD&ĐT”, “hạn báo cáo”) "
+        "thay cho câu hỏi dài.",
+    ]
+    if query.text and not query.accented:
+        out.append("Gõ tiếng Việt có dấu nếu được, kết quả sẽ chính xác hơn.")
+    named = [n.printed for n in query.numbers if n.number]
+    if named:
+        out.insert(0, f"Kho chưa có văn bản số {', '.join(named)}; có thể đề nghị quản trị "
+                      "viên bổ sung.")
+    return out

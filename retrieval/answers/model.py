@@ -1,0 +1,193 @@
+"""Answers as plain data: verbatim quotes grouped by document, each with its citation.
+
+No HTML, no Telegram: the bot and the admin API format an :class:`Answer` themselves
+(:func:`answer_to_dict` gives its JSON form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from corpus.models import Document, DocumentStatus
+from retrieval.answers.confidence import Evidence
+from retrieval.answers.graph import Chain, GraphNode
+from retrieval.query import Intent
+
+Status = Literal["answered", "not_found"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    document_id: int
+    doc_type: str
+    number: str | None
+    number_key: str | None
+    issuer: str | None
+    date_text: str | None
+    subject: str | None
+    title: str
+    status: str
+    superseded_by: str | None = None
+    implements: tuple[str, ...] = ()
+    implemented_by: tuple[str, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return DocumentStatus.LABELS.get(self.status, self.status)
+
+    def line(self) -> str:
+        """"Công văn số 5208/BGDĐT-GDPT, Bộ GD&ĐT, 12/09/2026 — V/v …" (plain text)."""
+        head = self.doc_type
+        if self.number:
+            head += f" {self.number}" if self.number.startswith("/") else f" số {self.number}"
+        parts = [head]
+        if self.issuer:
+            parts.append(self.issuer)
+        if self.date_text:
+            parts.append(self.date_text)
+        line = ", ".join(parts)
+        about = self.subject or (self.title if self.title != head else None)
+        if about:
+            line += f" — {about}"
+        if self.status != DocumentStatus.IN_FORCE:
+            line += f" [{self.status_label.upper()}"
+            line += f", thay bằng {self.superseded_by}]" if self.superseded_by else "]"
+        return line
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage_id: int
+    document_id: int
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Obligation:
+    actor: str
+    action: str
+    deadline: str | None
+    passage_id: int
+    document_id: int
+    section: str
+    start: int = 0
+    end: int = 0
+    explicit: bool = True
+    document_status: str = DocumentStatus.IN_FORCE
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    citation: Citation
+    quotes: list[Quote]
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    document_id: int
+    label: str
+    relation: Literal["implements", "implemented_by"]
+    depth: int = 1
+    via: int | None = None
+    path: tuple[str, ...] = ()
+
+
+@dataclass
+class Answer:
+    question: str
+    status: Status
+    intent: Intent = "general"
+    groups: list[DocumentGroup] = field(default_factory=list)
+    obligations: list[Obligation] = field(default_factory=list)
+    related: list[RelatedDocument] = field(default_factory=list)
+    highlight_terms: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    mode: str = "hybrid"
+    query_id: int | None = None
+    latency_ms: float = 0.0
+    more_available: bool = False
+    offset: int = 0
+    prose: str | None = None
+    tips: list[str] = field(default_factory=list)
+    target: GraphNode | None = None
+    chains: list[Chain] = field(default_factory=list)
+    evidence: Evidence | None = None
+    prose_status: str | None = None
+
+    def cited_passage_ids(self) -> list[int]:
+        ids = [q.passage_id for g in self.groups for q in g.quotes]
+        ids += [o.passage_id for o in self.obligations]
+        return list(dict.fromkeys(ids))
+
+    def shown_passage_ids(self) -> set[int]:
+        return {q.passage_id for g in self.groups for q in g.quotes}
+
+    def chain_lines(self) -> list[str]:
+        return [c.text() for c in self.chains]
+
+
+def citation_for(
+    doc: Document,
+    replacement: Document | None = None,
+    *,
+    implements: Sequence[str] = (),
+    implemented_by: Sequence[str] = (),
+) -> Citation:
+    assert doc.id is not None
+    issuer = doc.issuer
+    if issuer and doc.parent_issuer:
+        issuer = f"{issuer} ({doc.parent_issuer})"
+    return Citation(
+        document_id=doc.id,
+        doc_type=doc.doc_type,
+        number=doc.number,
+        number_key=doc.number_key,
+        issuer=issuer,
+        date_text=doc.date_text,
+        subject=doc.subject,
+        title=doc.title,
+        status=doc.status,
+        superseded_by=short_label(replacement) if replacement else None,
+        implements=tuple(implements),
+        implemented_by=tuple(implemented_by),
+    )
+
+
+def short_label(doc: Document) -> str:
+    """"Công văn 5208/BGDĐT-GDPT", or the start of the title of a document without a number."""
+    if doc.number:
+        return f"{doc.doc_type} {doc.number}"
+    return doc.title[:80]
+
+
+def status_suffix(doc: Document) -> str:
+    """" [ĐÃ BỊ THAY THẾ]" after a document that is no longer in force, else nothing."""
+    if doc.status == DocumentStatus.IN_FORCE:
+        return ""
+    return f" [{DocumentStatus.LABELS.get(doc.status, doc.status).upper()}]"
+
+
+@dataclass(frozen=True)
+class Page:
+    """The body of one page of an answer, as the composing functions return it."""
+
+    groups: list[DocumentGroup] = field(default_factory=list)
+    more_available: bool = False
+    obligations: list[Obligation] = field(default_factory=list)
+    related: list[RelatedDocument] = field(default_factory=list)
+    target: GraphNode | None = None
+    chains: list[Chain] = field(default_factory=list)
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    data = asdict(answer)
+    for group, raw in zip(answer.groups, data["groups"], strict=True):
+        raw["citation"]["line"] = group.citation.line()
+    data["chain_lines"] = answer.chain_lines()
+    return data

@@ -1,0 +1,48 @@
+"""The question parsed once: its views, what it asks, and the one question vocabulary."""
+
+from __future__ import annotations
+
+from corpus.text import bare_view
+from retrieval.query import (
+    BARE_STOPWORDS,
+    HIGHLIGHT_STOPWORDS,
+    STOPWORDS,
+    parse_query,
+    question_tokens,
+)
+
+
+def test_the_stop_word_lists_share_one_vocabulary() -> None:
+    bare_stop = {bare_view(w) for w in STOPWORDS}
+    assert bare_stop >= BARE_STOPWORDS
+    # without diacritics "noi" is nơi and nội: kept as a content word
+    assert "nơi" in STOPWORDS and "noi" not in BARE_STOPWORDS
+    assert bare_stop >= HIGHLIGHT_STOPWORDS
+
+
+def test_views_and_what_the_answer_reads() -> None:
+    q = parse_query("  Sở GD&ĐT   Hà Nội có trách nhiệm gì về kinh phí, hạn nộp khi nào? ")
+    assert q.text == "Sở GD&ĐT Hà Nội có trách nhiệm gì về kinh phí, hạn nộp khi nào?"
+    assert q.accented and q.intent == "obligation"
+    assert q.actor == "so giao duc va dao tao ha noi"
+    assert q.wants_deadline
+    assert {"kinh", "phi"} <= q.topic and not q.topic & {"so", "ha", "noi", "han"}
+    assert "kinh" in q.highlight_terms and "có" not in q.highlight_terms
+    assert ("kinh", "phí") in q.content_pairs
+
+
+def test_tokens_keep_stop_words_as_gaps() -> None:
+    tokens = question_tokens("cac don vi phai lam gi theo NQ 02")
+    assert tokens[:3] == [None, "don", "vi"]
+    assert "2" in tokens and "nghi" in tokens  # NQ expanded, 02 as a number
+    q = parse_query("cac don vi phai lam gi theo NQ 02")
+    assert q.tokens == tuple(tokens) and not q.accented
+    assert ("don", "vi") in q.content_pairs and ("vi", "nghi") not in q.content_pairs
+
+
+def test_intents_and_the_empty_question() -> None:
+    assert parse_query("văn bản nào triển khai nghị quyết 71").intent == "implementing"
+    assert parse_query("Kinh phí công đoàn là bao nhiêu?").intent == "general"
+    empty = parse_query("   ")
+    assert not empty and empty.intent == "general" and empty.actor is None
+    assert not empty.tokens and not empty.topic and not empty.highlight_terms
