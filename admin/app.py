@@ -22,10 +22,10 @@ from admin.jobs import IndexJobs, refresh_quietly
 from admin.routes import documents, health, operations
 from admin.session import SessionCodec
 from admin.templating import STATIC_DIR, render
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.runtime import RefreshLoop, build_retriever, open_store
 from retrieval.searcher import Retriever
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from admin.auth import Principal, TokenRegistry
 from admin.errors import FieldError, Forbidden, Invalid, Unauthorized
 from admin.jobs import IndexJobs
 from admin.session import SessionCodec
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.searcher import Retriever
+from retrieval.service.settings import Settings
 
 
 @dataclass

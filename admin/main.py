@@ -6,7 +6,7 @@ import logging
 import sys
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
-from corpus.settings import Settings
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import _pct, machine, sample_rows, write_result  # noqa: E402
 from corpus.hashing import embed_text  # noqa: E402
-from corpus.settings import Settings  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
+from retrieval.service.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

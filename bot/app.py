@@ -21,10 +21,10 @@ from bot.handlers import register_handlers
 from bot.push import OutboxPusher
 from bot.resilience import ResilientRateLimiter
 from bot.services import SERVICES_KEY, BotServices, services_in
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import Encoder
 from retrieval.runtime import open_store
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from typing import Any, ParamSpec, TypeVar
 from telegram.ext import Application, CallbackContext
 
 from bot.access import AccessPolicy, UserRateLimiter
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer
 from retrieval.encoder import Encoder
 from retrieval.runtime import RefreshLoop, build_retriever
 from retrieval.searcher import Retriever
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from telegram import Update
 
 from bot.app import ALLOWED_UPDATES, App
 from bot.services import services_in
-from corpus.settings import Settings
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus.settings import Settings
+from retrieval.service.settings import Settings
 
 log = logging.getLogger("chinam")
 

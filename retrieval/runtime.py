@@ -7,10 +7,10 @@ import threading
 from dataclasses import dataclass, field
 
 from corpus.db import make_engine
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import Encoder, load_encoder
 from retrieval.searcher import Retriever
+from retrieval.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

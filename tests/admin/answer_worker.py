@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import sys
 
-from corpus.settings import Settings
 from retrieval.answer import Answerer, answer_to_dict
 from retrieval.runtime import RefreshLoop, build_retriever, open_store
+from retrieval.service.settings import Settings
 
 
 def main() -> int:

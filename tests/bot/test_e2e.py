@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from corpus.ingest import ingest_text
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service.settings import Settings
 from tests.bot.bot_harness import (
     ADMIN_ID,
     TOKEN,

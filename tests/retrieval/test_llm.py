@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.answer import Answerer, answer_to_dict
 from retrieval.encoder import HashEncoder
 from retrieval.llm import LLMConfig, ProseWriter, Source, check_prose
 from retrieval.searcher import Retriever
+from retrieval.service.settings import Settings
 
 SOURCES = [
     Source(1, "Công văn số 5243/BGDĐT-NGCBQLGD", ("… bảo đảm hoàn thành trước ngày 30/9/2026 …",)),
