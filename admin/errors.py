@@ -14,6 +14,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import retrieval.service.errors as refusals
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -101,6 +103,25 @@ class Forbidden(AdminError):
 
 class Unauthorized(AdminError):
     status = 401
+
+
+_PROBLEM_OF: tuple[tuple[type[refusals.ServiceError], type[AdminError]], ...] = (
+    (refusals.DocumentNotFound, NotFound),
+    (refusals.Conflict, Conflict),
+    (refusals.TooLarge, TooLarge),
+    (refusals.UnsupportedType, UnsupportedType),
+)
+
+
+def admin_error(exc: refusals.ServiceError) -> AdminError:
+    """The problem a refusal of the seam is answered with (an unreadable file: 422 on "file")."""
+    extra: dict[str, Any] = {} if exc.document_id is None else {"document_id": exc.document_id}
+    if isinstance(exc, refusals.Unreadable):
+        return Invalid(exc.message, [FieldError(field="file", message=exc.message)], **extra)
+    for refusal, problem in _PROBLEM_OF:
+        if isinstance(exc, refusal):
+            return problem(exc.message, **extra)
+    return Invalid(exc.message, **extra)
 
 
 def problem_response(
@@ -231,6 +252,10 @@ def install_handlers(
             exc.status, exc.detail, errors=errors, headers=headers, **exc.extra
         )
 
+    async def on_refusal(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, refusals.ServiceError)
+        return await on_admin_error(request, admin_error(exc))
+
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = field_errors(exc.errors())
@@ -271,6 +296,7 @@ def install_handlers(
         return problem_response(500, _DEFAULT_DETAILS[500])
 
     app.add_exception_handler(AdminError, on_admin_error)
+    app.add_exception_handler(refusals.ServiceError, on_refusal)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(OperationalError, on_database_down)

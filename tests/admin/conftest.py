@@ -14,7 +14,7 @@ from admin.app import create_app
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
 from retrieval.searcher import Retriever
-from retrieval.service.settings import Settings
+from retrieval.service import Settings
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 READONLY_TOKEN = secrets.token_urlsafe(32)

@@ -16,7 +16,7 @@ from admin.auth import ApiToken, TokenRegistry, WeakTokenError, token_weakness
 from admin.main import serve
 from corpus.store import CorpusStore
 from retrieval.searcher import Retriever
-from retrieval.service.settings import Settings
+from retrieval.service import Settings
 from tests.admin.conftest import ADMIN_TOKEN, dispatch
 
 WEAK = [

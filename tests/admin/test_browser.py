@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.store import CorpusStore
-from retrieval.service.settings import Settings
+from retrieval.service import Settings
 from tests.admin.conftest import ADMIN_TOKEN, SAMPLES, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -22,7 +22,7 @@ from admin.app import create_app  # noqa: E402
 from corpus.db import make_engine  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.searcher import Retriever  # noqa: E402
-from retrieval.service.settings import Settings  # noqa: E402
+from retrieval.service import Settings  # noqa: E402
 from tests.admin.conftest import ADMIN, ADMIN_TOKEN, dispatch, make_app, upload  # noqa: E402
 
 # Small by default to stay well under a minute; raise it for a deeper run.
