@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import SecretStr
 
 from corpus.store import CorpusStore
-from retrieval.service.settings import Settings
+from retrieval.service import Settings
 
 TOKEN = "123456:TEST-token"
 ADMIN_ID = 900

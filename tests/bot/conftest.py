@@ -10,7 +10,7 @@ import pytest
 
 from corpus.db import make_engine
 from corpus.store import CorpusStore
-from retrieval.service.settings import Settings
+from retrieval.service import Settings
 from tests.bot.bot_harness import make_settings
 from tests.bot.fake_telegram import FakeTelegram
 
