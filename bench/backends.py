@@ -74,7 +74,7 @@ def quality(
 ) -> dict[str, Any]:
     from corpus.jsonl import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
-    from retrieval.runtime import build_retriever, open_store
+    from retrieval.service import build_retriever, open_store
 
     settings = Settings(
         data_dir=data_dir, embedding_model=model, embedding_backend=backend,  # type: ignore[arg-type]

@@ -387,8 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in args.dumps:
             sets.append((path.name, *read_dump(path)))
     else:
-        from retrieval.runtime import build_retriever, open_store
         from retrieval.service.settings import Settings
+        from retrieval.service.wiring import build_retriever, open_store
 
         if not args.data_dir:
             parser.error("--data-dir or --dumps is required")
