@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -72,20 +72,6 @@ def create_app(
         sessions=SessionCodec(session_secret(settings, registry), registry),
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.start(periodic=refresh_loop)
-        mode = runtime.index_state().mode
-        log.info("Admin ready: %d token(s), mode %s", len(registry.tokens), mode)
-        if mode != "hybrid":
-            log.warning("Admin API running lexical-only: no embedding model available.")
-        try:
-            yield
-        finally:
-            runtime.stop()
-            ctx.jobs.join()
-            runtime.close()
-
     app = AdminAPI(
         title="Chỉ Nam — API quản trị",
         version="1",
@@ -94,7 +80,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=lifespan,
+        lifespan=_lifespan(ctx, periodic_refresh=refresh_loop),
     )
     app.state.admin = ctx
     app.add_middleware(
@@ -107,6 +93,34 @@ def create_app(
         app, page_prefix="/admin", page=_error_page, allowed_methods=_MethodIndex(app)
     )
 
+    _add_routes(app)
+    return app
+
+
+def _lifespan(
+    ctx: AdminContext, *, periodic_refresh: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Keep the index fresh while the app serves; stop and close everything afterwards."""
+    runtime = ctx.runtime
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.start(periodic=periodic_refresh)
+        mode = runtime.index_state().mode
+        log.info("Admin ready: %d token(s), mode %s", len(ctx.registry.tokens), mode)
+        if mode != "hybrid":
+            log.warning("Admin API running lexical-only: no embedding model available.")
+        try:
+            yield
+        finally:
+            runtime.stop()
+            ctx.jobs.join()
+            runtime.close()
+
+    return lifespan
+
+
+def _add_routes(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(documents.router, prefix=API_PREFIX)
     app.include_router(operations.router, prefix=API_PREFIX)
@@ -125,8 +139,6 @@ def create_app(
     async def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, pages.LoginRequired)
         return pages.login_redirect(exc)
-
-    return app
 
 
 class _MethodIndex:

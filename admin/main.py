@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
 from retrieval.service import Settings
-
-log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:

@@ -214,13 +214,13 @@ def _print_eval_table(report: dict[str, Any]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from admin.main import serve
+    from admin import serve
 
     return serve(_settings(args), host=args.host, port=args.port)
 
 
 def cmd_bot(args: argparse.Namespace) -> int:
-    from bot.main import run
+    from bot import run
 
     return run(_settings(args))
 

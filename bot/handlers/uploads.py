@@ -64,19 +64,14 @@ async def on_document(update: Update, context: BotContext) -> None:
     except (UnsupportedType, TooLarge) as refused:
         await message.reply_text(refusal_text(refused))
         return
-    async with typing(context.bot, chat.id, ChatAction.TYPING):
-        tg_file = await context.bot.get_file(document.file_id)
-        data = bytes(await tg_file.download_as_bytearray())
-        try:
-            uploaded: Uploaded = await blocking(
-                upload_file, runtime.store, data, name,
-                actor=telegram_user(user.id), settings=runtime.settings,
-            )
-        except ServiceError as failed:
-            await message.reply_text(
-                texts.UPLOAD_FAILED.format(name=esc(name), reason=esc(failed.message))
-            )
-            return
+    try:
+        async with typing(context.bot, chat.id, ChatAction.TYPING):
+            uploaded = await download_and_store(context, document.file_id, name, user.id)
+    except ServiceError as failed:
+        await message.reply_text(
+            texts.UPLOAD_FAILED.format(name=esc(name), reason=esc(failed.message))
+        )
+        return
     doc = uploaded.document
     log.info("Admin %s uploaded %s: %s #%s", user.id, name, uploaded.status, doc.id)
     if uploaded.changed:
@@ -86,6 +81,18 @@ async def on_document(update: Update, context: BotContext) -> None:
         upload_html(doc, status=uploaded.status, message=uploaded.message,
                     passages=uploaded.passages),
         reply_markup=upload_keyboard(doc.id),
+    )
+
+
+async def download_and_store(
+    context: BotContext, file_id: str, name: str, user_id: int
+) -> Uploaded:
+    tg_file = await context.bot.get_file(file_id)
+    data = bytes(await tg_file.download_as_bytearray())
+    runtime = context.runtime
+    return await blocking(
+        upload_file, runtime.store, data, name,
+        actor=telegram_user(user_id), settings=runtime.settings,
     )
 
 
