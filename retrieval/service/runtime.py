@@ -1,9 +1,9 @@
 """One process's application state, shared by the bot, the admin app and the command line.
 
 A :class:`Runtime` holds the settings, the store, the retriever (built on :meth:`Runtime.load`,
-which may load the embedding model), the answerer and the index refresher. Writes go to the
-store directly; afterwards the writer calls :meth:`Runtime.after_write`, the one way a write
-asks for this process's index to catch up (other processes catch up on their refresh timer).
+which may load the embedding model), the answerer and the index refresher. After a write
+(an upload, an edit, an ingest) the writer calls :meth:`Runtime.after_write`, the one way a
+write asks for this process's index to catch up; other processes catch up on their timer.
 """
 
 from __future__ import annotations
