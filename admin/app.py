@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from admin import pages
+import admin.pages as pages
 from admin.auth import ApiToken, TokenRegistry, session_secret, tokens_from_settings
 from admin.deps import AdminContext, PrincipalDep
 from admin.errors import PROBLEM_MEDIA_TYPE, install_handlers
-from admin.guard import GuardMiddleware
-from admin.jobs import IndexJobs, refresh_quietly
+from admin.jobs import IndexJobs
+from admin.middleware import GuardMiddleware
 from admin.routes import documents, health, operations
 from admin.session import SessionCodec
 from admin.templating import STATIC_DIR, render
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.indexing import IndexBuilder
-from retrieval.runtime import RefreshLoop, build_retriever, open_store
+from retrieval.service import Runtime, Settings
 
 log = logging.getLogger(__name__)
 
@@ -65,35 +63,14 @@ def create_app(
     their own (e.g. a lexical-only or HashEncoder retriever).
     """
     registry = TokenRegistry(tokens if tokens is not None else tokens_from_settings(settings))
-    store = store if store is not None else open_store(settings)
-    retriever = retriever if retriever is not None else build_retriever(settings, store)
-    encoder = retriever.encoder
+    runtime = Runtime(settings, store, retriever=retriever)
+    runtime.load()
     ctx = AdminContext(
-        settings=settings,
-        store=store,
-        retriever=retriever,
+        runtime=runtime,
         registry=registry,
-        jobs=IndexJobs(retriever),
-        model_id=encoder.model_id if encoder is not None else None,
+        jobs=IndexJobs(runtime),
         sessions=SessionCodec(session_secret(settings, registry), registry),
     )
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loop = RefreshLoop(retriever, settings.refresh_seconds) if refresh_loop else None
-        if retriever.revision < 0:
-            threading.Thread(
-                target=refresh_quietly, args=(retriever,), name="index-initial", daemon=True
-            ).start()
-        if loop is not None:
-            loop.start()
-        log.info("Admin ready: %d token(s), mode %s", len(registry.tokens), retriever.mode)
-        try:
-            yield
-        finally:
-            if loop is not None:
-                loop.stop()
-            ctx.jobs.join()
 
     app = AdminAPI(
         title="Chỉ Nam — API quản trị",
@@ -103,7 +80,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=lifespan,
+        lifespan=_lifespan(ctx, periodic_refresh=refresh_loop),
     )
     app.state.admin = ctx
     app.add_middleware(
@@ -116,6 +93,34 @@ def create_app(
         app, page_prefix="/admin", page=_error_page, allowed_methods=_MethodIndex(app)
     )
 
+    _add_routes(app)
+    return app
+
+
+def _lifespan(
+    ctx: AdminContext, *, periodic_refresh: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Keep the index fresh while the app serves; stop and close everything afterwards."""
+    runtime = ctx.runtime
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.start(periodic=periodic_refresh)
+        mode = runtime.index_state().mode
+        log.info("Admin ready: %d token(s), mode %s", len(ctx.registry.tokens), mode)
+        if mode != "hybrid":
+            log.warning("Admin API running lexical-only: no embedding model available.")
+        try:
+            yield
+        finally:
+            runtime.stop()
+            ctx.jobs.join()
+            runtime.close()
+
+    return lifespan
+
+
+def _add_routes(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(documents.router, prefix=API_PREFIX)
     app.include_router(operations.router, prefix=API_PREFIX)
@@ -134,8 +139,6 @@ def create_app(
     async def on_login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, pages.LoginRequired)
         return pages.login_redirect(exc)
-
-    return app
 
 
 class _MethodIndex:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from corpus.settings import Settings
+from retrieval.service import Settings
 
 Role = Literal["admin", "readonly"]
 

@@ -12,22 +12,26 @@ from admin.auth import Principal, TokenRegistry
 from admin.errors import FieldError, Forbidden, Invalid, Unauthorized
 from admin.jobs import IndexJobs
 from admin.session import SessionCodec
-from corpus.settings import Settings
 from corpus.store import CorpusStore
-from retrieval.indexing import IndexBuilder
+from retrieval.service import Runtime, Settings
 
 
 @dataclass
 class AdminContext:
     """Everything one app instance shares between requests (built by the app factory)."""
 
-    settings: Settings
-    store: CorpusStore
-    retriever: IndexBuilder
+    runtime: Runtime
     registry: TokenRegistry
     jobs: IndexJobs
-    model_id: str | None
     sessions: SessionCodec
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def store(self) -> CorpusStore:
+        return self.runtime.store
 
 
 def get_context(request: Request) -> AdminContext:
@@ -43,12 +47,7 @@ def get_store(ctx: ContextDep) -> CorpusStore:
     return ctx.store
 
 
-def get_retriever(ctx: ContextDep) -> IndexBuilder:
-    return ctx.retriever
-
-
 StoreDep = Annotated[CorpusStore, Depends(get_store)]
-RetrieverDep = Annotated[IndexBuilder, Depends(get_retriever)]
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

@@ -14,6 +14,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import retrieval.service.errors as refusals
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -101,6 +103,25 @@ class Forbidden(AdminError):
 
 class Unauthorized(AdminError):
     status = 401
+
+
+_PROBLEM_OF: tuple[tuple[type[refusals.ServiceError], type[AdminError]], ...] = (
+    (refusals.DocumentNotFound, NotFound),
+    (refusals.Conflict, Conflict),
+    (refusals.TooLarge, TooLarge),
+    (refusals.UnsupportedType, UnsupportedType),
+)
+
+
+def admin_error(exc: refusals.ServiceError) -> AdminError:
+    """The problem a refusal of the seam is answered with (an unreadable file: 422 on "file")."""
+    extra: dict[str, Any] = {} if exc.document_id is None else {"document_id": exc.document_id}
+    if isinstance(exc, refusals.Unreadable):
+        return Invalid(exc.message, [FieldError(field="file", message=exc.message)], **extra)
+    for refusal, problem in _PROBLEM_OF:
+        if isinstance(exc, refusal):
+            return problem(exc.message, **extra)
+    return Invalid(exc.message, **extra)
 
 
 def problem_response(
@@ -217,37 +238,59 @@ def install_handlers(
     ``allowed_methods(path)`` gives the ``Allow`` header of a 405: every method the path has
     (the router alone only knows the methods of the first route that matched the path).
     """
+    handlers = _Handlers(page_prefix, page, allowed_methods)
+    app.add_exception_handler(AdminError, handlers.on_admin_error)
+    app.add_exception_handler(refusals.ServiceError, handlers.on_refusal)
+    app.add_exception_handler(RequestValidationError, handlers.on_validation)
+    app.add_exception_handler(StarletteHTTPException, handlers.on_http)
+    app.add_exception_handler(OperationalError, handlers.on_database_down)
+    app.add_exception_handler(InterfaceError, handlers.on_database_down)
+    app.add_exception_handler(PoolTimeoutError, handlers.on_database_down)
+    app.add_exception_handler(Exception, handlers.on_unexpected)
 
-    def for_page(request: Request) -> bool:
-        return request.url.path.startswith(page_prefix)
 
-    async def on_admin_error(request: Request, exc: Exception) -> Response:
+class _Handlers:
+    def __init__(
+        self, page_prefix: str, page: PageRenderer, allowed_methods: Callable[[str], str | None]
+    ) -> None:
+        self.page_prefix = page_prefix
+        self.page = page
+        self.allowed_methods = allowed_methods
+
+    def for_page(self, request: Request) -> bool:
+        return request.url.path.startswith(self.page_prefix)
+
+    async def on_admin_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AdminError)
-        if for_page(request):
-            return page(request, exc.status, exc.detail)
+        if self.for_page(request):
+            return self.page(request, exc.status, exc.detail)
         errors = exc.errors if isinstance(exc, Invalid) else None
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return problem_response(
             exc.status, exc.detail, errors=errors, headers=headers, **exc.extra
         )
 
-    async def on_validation(request: Request, exc: Exception) -> Response:
+    async def on_refusal(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, refusals.ServiceError)
+        return await self.on_admin_error(request, admin_error(exc))
+
+    async def on_validation(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         errors = field_errors(exc.errors())
-        if for_page(request):
-            return page(request, 422, describe(errors))
+        if self.for_page(request):
+            return self.page(request, 422, describe(errors))
         return problem_response(422, describe(errors), errors=errors)
 
-    async def on_http(request: Request, exc: Exception) -> Response:
+    async def on_http(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
         if status == 413:
             detail = "Nội dung gửi lên vượt quá giới hạn cho phép."
-        if for_page(request) and status != 401:
-            return page(request, status, detail or _DEFAULT_DETAILS.get(status, "Lỗi."))
+        if self.for_page(request) and status != 401:
+            return self.page(request, status, detail or _DEFAULT_DETAILS.get(status, "Lỗi."))
         headers = dict(exc.headers or {})
-        if status == 405 and (allow := allowed_methods(request.url.path)):
+        if status == 405 and (allow := self.allowed_methods(request.url.path)):
             headers["Allow"] = allow
         if status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
@@ -257,26 +300,18 @@ def install_handlers(
             headers=headers or None,
         )
 
-    async def on_database_down(request: Request, exc: Exception) -> Response:
+    async def on_database_down(self, request: Request, exc: Exception) -> Response:
         log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
         detail = "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút."
-        if for_page(request):
-            return page(request, 503, detail)
+        if self.for_page(request):
+            return self.page(request, 503, detail)
         return problem_response(503, detail, headers={"Retry-After": "5"})
 
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
+    async def on_unexpected(self, request: Request, exc: Exception) -> Response:
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
-        if for_page(request):
-            return page(request, 500, _DEFAULT_DETAILS[500])
+        if self.for_page(request):
+            return self.page(request, 500, _DEFAULT_DETAILS[500])
         return problem_response(500, _DEFAULT_DETAILS[500])
-
-    app.add_exception_handler(AdminError, on_admin_error)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(OperationalError, on_database_down)
-    app.add_exception_handler(InterfaceError, on_database_down)
-    app.add_exception_handler(PoolTimeoutError, on_database_down)
-    app.add_exception_handler(Exception, on_unexpected)
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Index work off the request path: full reindex jobs (pollable) and refresh nudges."""
+"""Full reindex jobs, run off the request path; their progress is pollable."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from corpus.models import utcnow
-from retrieval.indexing import IndexBuilder
+from retrieval.service import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class JobBusy(Exception):
 class IndexJobs:
     """One reindex at a time; its progress is readable while it runs."""
 
-    retriever: IndexBuilder
+    runtime: Runtime
     _jobs: dict[str, JobState] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -66,7 +66,7 @@ class IndexJobs:
                 if job.active:
                     raise JobBusy(job)
             job = JobState(id=uuid.uuid4().hex, requested_by=requested_by,
-                           mode=self.retriever.mode)
+                           mode=self.runtime.index_state().mode)
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_KEPT_JOBS:
                 self._jobs.pop(next(iter(self._jobs)))
@@ -91,32 +91,20 @@ class IndexJobs:
             self._update(job_id, phase="đang tính vector", done=done, total=total)
 
         try:
-            self.retriever.refresh(force=True, progress=progress)
+            self.runtime.rebuild(progress)
         except Exception as exc:
             log.exception("Reindex %s failed", job_id)
             self._update(job_id, state="failed", phase="lỗi", finished_at=utcnow(),
                          error=f"Lập chỉ mục thất bại: {type(exc).__name__}.")
             return
-        passages = len(self.retriever)
+        index = self.runtime.index_state()
         job = self.get(job_id)
-        total = job.total if job and job.total else passages
+        total = job.total if job and job.total else index.passages
         self._update(job_id, state="done", phase="hoàn tất", done=total, total=total,
-                     finished_at=utcnow(), revision=self.retriever.revision, passages=passages)
+                     finished_at=utcnow(), revision=index.revision, passages=index.passages)
 
     def join(self, timeout: float = 5.0) -> None:
         with self._lock:
             threads = list(self._threads)
         for thread in threads:
             thread.join(timeout)
-
-
-def refresh_quietly(retriever: IndexBuilder) -> None:
-    """Bring this process's index to the corpus revision after a change made here.
-
-    Runs off the request path; concurrent calls queue on the retriever's own lock and the
-    later ones find nothing to do. Failures are left to the refresh loop to retry.
-    """
-    try:
-        retriever.refresh()
-    except Exception:
-        log.exception("Index refresh after a change failed; the refresh loop retries")

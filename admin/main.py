@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
-from corpus.settings import Settings
-
-log = logging.getLogger(__name__)
+from retrieval.service import Settings
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -22,13 +19,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
     import uvicorn
 
     from admin.app import create_app
-    from retrieval.runtime import build_retriever, open_store
 
-    store = open_store(settings)
-    retriever = build_retriever(settings, store)
-    if retriever.encoder is None:
-        log.warning("Admin API running lexical-only: no embedding model available.")
-    app = create_app(settings, store=store, retriever=retriever)
+    app = create_app(settings)
     print(f"Trang quản trị: http://{host}:{port}/admin", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     return 0

@@ -14,16 +14,25 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from admin import service
 from admin.deps import AdminContext, ContextDep
-from admin.errors import AdminError, Forbidden, NotFound, field_errors
-from admin.jobs import JobBusy, refresh_quietly
+from admin.errors import Forbidden, admin_error, field_errors
+from admin.jobs import JobBusy
 from admin.schemas import DocumentUpdate
 from admin.session import PageSession, csrf_ok
 from admin.templating import flash_message, render
 from corpus.models import Document, DocumentStatus
 from corpus.sizes import human_size
 from corpus.store import DocumentFilter
+from retrieval.service import (
+    ACCEPTED_SUFFIXES,
+    ServiceError,
+    delete_document,
+    document_card,
+    get_document,
+    supersede_document,
+    update_metadata,
+    upload_file,
+)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -58,16 +67,16 @@ def _safe_next(value: object) -> str:
     return "/admin"
 
 
-def _refresh(ctx: AdminContext) -> BackgroundTask:
-    """Bring this process's index up to date after the response is sent."""
-    return BackgroundTask(refresh_quietly, ctx.retriever)
+def _after_write(ctx: AdminContext) -> BackgroundTask:
+    """This process's index catches up once the response is sent."""
+    return BackgroundTask(ctx.runtime.after_write)
 
 
 def _redirect(
-    path: str, *, refresh: AdminContext | None = None, **params: object
+    path: str, *, written: AdminContext | None = None, **params: object
 ) -> RedirectResponse:
     query = urlencode({k: v for k, v in params.items() if v is not None})
-    background = _refresh(refresh) if refresh is not None else None
+    background = _after_write(written) if written is not None else None
     return RedirectResponse(
         f"{path}?{query}" if query else path, status_code=303, background=background
     )
@@ -171,9 +180,9 @@ def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> 
     context.update(
         docs=docs, total=total, page=page, pages=pages, filters=flt, query=keep,
         page_link=lambda n: "/admin?" + urlencode({**keep, "page": n}),
-        stats=ctx.store.stats(), index_revision=ctx.retriever.revision,
-        index_mode=ctx.retriever.mode, job=ctx.jobs.latest(),
+        stats=ctx.store.stats(), index=ctx.runtime.index_state(), job=ctx.jobs.latest(),
         statuses=DocumentStatus.ALL, max_size=human_size(ctx.settings.max_upload_bytes),
+        accepted=ACCEPTED_SUFFIXES,
     )
     return context
 
@@ -190,20 +199,18 @@ async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) ->
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await _list_error(request, ctx, session, "Hãy chọn một tệp để tải lên.", 422)
-        limit = ctx.settings.max_upload_bytes
-        data = await upload.read(limit + 1)
+        data = await upload.read(ctx.settings.max_upload_bytes + 1)
         result = await run_in_threadpool(
-            service.upload, ctx.store, data, upload.filename, actor=session.principal.name,
-            overrides={}, max_bytes=limit, max_chars=ctx.settings.max_text_chars,
+            upload_file, ctx.store, data, upload.filename, actor=session.principal.name,
+            settings=ctx.settings,
         )
-    except AdminError as exc:
-        return await _list_error(request, ctx, session, exc.detail, exc.status)
+    except ServiceError as exc:
+        problem = admin_error(exc)
+        return await _list_error(request, ctx, session, problem.detail, problem.status)
     finally:
         await form.close()
-    response = _redirect("/admin", ok=result.status, id=result.document.id)
-    if result.status != "unchanged":
-        response.background = _refresh(ctx)
-    return response
+    written = ctx if result.changed else None
+    return _redirect("/admin", written=written, ok=result.status, id=result.document.id)
 
 
 async def _list_error(
@@ -232,13 +239,14 @@ def _document_context(
     request: Request, ctx: AdminContext, session: PageSession, doc: Document
 ) -> dict[str, Any]:
     assert doc.id is not None
+    card = document_card(ctx.store, doc)
     context = _base(request, session, "documents")
     context.update(
         doc=doc,
         values=_values_of(doc),
         passages=ctx.store.passages_of(doc.id),
-        references=ctx.store.references_of(doc.id),
-        cited_by=sorted({r.document_id for r in ctx.store.cited_by([doc.id])}),
+        references=[link.reference for link in card.cites],
+        cited_by=card.cited_by_ids,
         replacement=ctx.store.get_document(doc.superseded_by_id) if doc.superseded_by_id else None,
         statuses=DocumentStatus.ALL,
     )
@@ -259,9 +267,7 @@ def _values_of(doc: Document) -> dict[str, str]:
 
 
 def _load(ctx: AdminContext, doc_id: int) -> Document:
-    if not 1 <= doc_id <= 2**31 - 1:
-        raise NotFound(f"Không có văn bản #{doc_id}.")
-    return service.get_document(ctx.store, doc_id)
+    return get_document(ctx.store, doc_id)
 
 
 @router.get("/documents/{doc_id}")
@@ -306,17 +312,17 @@ async def save_document_page(
     try:
         update = DocumentUpdate(**changes)
         await run_in_threadpool(
-            service.update_metadata, ctx.store, doc_id, update.changes(),
-            actor=session.principal.name,
+            update_metadata, ctx.store, doc_id, update.changes(), actor=session.principal.name
         )
     except ValidationError as exc:
         errors = [f"{e.field}: {e.message}" for e in field_errors(exc.errors())]
         return await _document_error(request, ctx, session, doc_id, "Dữ liệu chưa hợp lệ.",
                                      422, errors, form)
-    except AdminError as exc:
-        return await _document_error(request, ctx, session, doc_id, exc.detail, exc.status,
-                                     [], form)
-    return _redirect(f"/admin/documents/{doc_id}", ok="saved", id=doc_id, refresh=ctx)
+    except ServiceError as exc:
+        problem = admin_error(exc)
+        return await _document_error(request, ctx, session, doc_id, problem.detail,
+                                     problem.status, [], form)
+    return _redirect(f"/admin/documents/{doc_id}", ok="saved", id=doc_id, written=ctx)
 
 
 async def _document_error(
@@ -351,14 +357,16 @@ async def supersede_page(
                                      "Mã văn bản thay thế phải là một số.", 422, [])
     try:
         await run_in_threadpool(
-            service.supersede, ctx.store, doc_id, int(raw) if raw else None,
+            supersede_document, ctx.store, doc_id, int(raw) if raw else None,
             actor=session.principal.name,
         )
-    except AdminError as exc:
-        if exc.status == 404:
+    except ServiceError as exc:
+        problem = admin_error(exc)
+        if problem.status == 404:
             raise
-        return await _document_error(request, ctx, session, doc_id, exc.detail, exc.status, [])
-    return _redirect(f"/admin/documents/{doc_id}", ok="superseded", id=doc_id, refresh=ctx)
+        return await _document_error(request, ctx, session, doc_id, problem.detail,
+                                     problem.status, [])
+    return _redirect(f"/admin/documents/{doc_id}", ok="superseded", id=doc_id, written=ctx)
 
 
 @router.get("/documents/{doc_id}/delete")
@@ -377,8 +385,8 @@ async def delete_page(
 ) -> Response:
     form = await _writable_form(request, session, max_files=0, max_fields=5)
     await form.close()
-    await run_in_threadpool(service.delete, ctx.store, doc_id, actor=session.principal.name)
-    return _redirect("/admin", ok="deleted", id=doc_id, refresh=ctx)
+    await run_in_threadpool(delete_document, ctx.store, doc_id, actor=session.principal.name)
+    return _redirect("/admin", ok="deleted", id=doc_id, written=ctx)
 
 
 # -- questions, feedback, audit ---------------------------------------------------------------

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import _pct, machine, sample_rows, write_result  # noqa: E402
 from corpus.hashing import embed_text  # noqa: E402
-from corpus.settings import Settings  # noqa: E402
 from retrieval.encoder import SentenceTransformerEncoder  # noqa: E402
+from retrieval.service.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -74,7 +74,7 @@ def quality(
 ) -> dict[str, Any]:
     from corpus.eval_corpus import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
-    from retrieval.runtime import build_retriever, open_store
+    from retrieval.service import build_retriever, open_store
 
     settings = Settings(
         data_dir=data_dir, embedding_model=model, embedding_backend=backend,  # type: ignore[arg-type]

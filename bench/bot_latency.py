@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from corpus.db import make_engine  # noqa: E402
 from corpus.ingest import ingest_paths  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
-from retrieval.runtime import encoder_from  # noqa: E402
+from retrieval.service import encoder_from  # noqa: E402
 from tests.bot.bot_harness import make_settings, running_bot  # noqa: E402
 from tests.bot.fake_telegram import FakeTelegram, message_update  # noqa: E402
 
@@ -78,7 +78,7 @@ async def measure(n: int, model: str | None, data: Path) -> dict[str, object]:
         typings: list[float] = []
         messages = 0
         async with running_bot(settings, store, load_model=False, encoder=encoder) as app:
-            mode = app.bot_data["chinam.services"].retriever.mode
+            mode = app.bot_data.runtime.index_state().mode
             for i in range(n):
                 user_id = 10_000 + i
                 since = fake.mark()

@@ -83,3 +83,9 @@ class UserRateLimiter:
 
 def wait_seconds(seconds: float) -> int:
     return max(1, math.ceil(seconds))
+
+
+def telegram_user(user_id: int) -> str:
+    """How a Telegram user is named in the store: uploads, the audit log, the query log and
+    feedback alike."""
+    return f"telegram:{user_id}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from typing import Any
 
 from telegram import (
@@ -13,27 +15,25 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, Defaults
+from telegram.ext import Application, Defaults, ExtBot
 from telegram.request import BaseRequest
 
-from bot import texts
+import bot.texts as texts
+from bot.context import CONTEXT_TYPES, BotContext, BotData, blocking
 from bot.handlers import register_handlers
 from bot.push import OutboxPusher
 from bot.resilience import ResilientRateLimiter
-from bot.services import SERVICES_KEY, BotServices, services_in
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import Encoder
-from retrieval.runtime import open_store
+from retrieval.service import Runtime, Settings
 
 log = logging.getLogger(__name__)
 
-PUSHER_KEY = "chinam.pusher"
 ALLOWED_UPDATES = ("message", "callback_query")
 CONCURRENT_UPDATES = 16
 MAX_OUTBOX_INTERVAL = 30.0  # subscribers hear of a new document within a minute
 
-App = Application[Any, Any, Any, Any, Any, Any]
+App = Application[ExtBot[Any], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
 class ConfigurationError(ValueError):
@@ -59,14 +59,8 @@ def build_application(
     """
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise ConfigurationError("CHINAM_TELEGRAM_TOKEN is not set")
-    owns_store = store is None
-    services = BotServices(
-        settings,
-        store if store is not None else open_store(settings),
-        encoder=encoder,
-        load_model=load_model,
-        owns_store=owns_store,
-    )
+    runtime = Runtime(settings, store, encoder=encoder, load_model=load_model)
+    lifecycle = BotLifecycle(runtime)
     root = api_root(settings)
     builder = Application.builder()
     if request is not None:  # an in-process stand-in for HTTP, for handler tests
@@ -82,14 +76,15 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(ResilientRateLimiter(backoff=network_backoff))
         .concurrent_updates(CONCURRENT_UPDATES)
-        .post_init(post_init)
-        .post_stop(post_stop)
-        .post_shutdown(post_shutdown)
+        .post_init(lifecycle.post_init)
+        .post_stop(lifecycle.post_stop)
+        .post_shutdown(lifecycle.post_shutdown)
         .build()
     )
-    app.bot_data[SERVICES_KEY] = services
+    app.bot_data.attach(runtime)
     register_handlers(app)
     return app
 
@@ -98,13 +93,39 @@ def outbox_interval(settings: Settings) -> float:
     return min(max(settings.refresh_seconds, 0.05), MAX_OUTBOX_INTERVAL)
 
 
-async def post_init(app: App) -> None:
-    services = services_in(app)
-    await services.start()
-    await register_commands(app)
-    pusher = OutboxPusher(services, app.bot, outbox_interval(services.settings))
-    app.bot_data[PUSHER_KEY] = pusher
-    pusher.start()
+class BotLifecycle:
+    """Start and stop what runs beside the handlers: the index and the outbox pusher."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.pusher: OutboxPusher | None = None
+
+    async def post_init(self, app: App) -> None:
+        """Load the retriever once (model and indexes, off the event loop); keep it fresh."""
+        runtime = self.runtime
+        await blocking(runtime.catch_up)
+        state = runtime.index_state()
+        log.info("Retriever ready: mode %s, %d passages", state.mode, state.passages)
+        runtime.start()
+        await register_commands(app)
+        self.pusher = OutboxPusher(
+            runtime.store, app.bot, outbox_interval(runtime.settings), worker_id=worker_id()
+        )
+        self.pusher.start()
+
+    async def post_stop(self, app: App) -> None:
+        if self.pusher is not None:
+            await self.pusher.stop()
+            self.pusher = None
+        await blocking(self.runtime.stop)
+
+    async def post_shutdown(self, app: App) -> None:
+        self.runtime.close()
+
+
+def worker_id() -> str:
+    """This process's name when claiming outbox events."""
+    return f"bot-{socket.gethostname()}-{os.getpid()}"
 
 
 async def register_commands(app: App) -> None:
@@ -118,14 +139,3 @@ async def register_commands(app: App) -> None:
         )
     except TelegramError as exc:  # the bot works without its menu
         log.warning("Could not register the command menu: %s", exc)
-
-
-async def post_stop(app: App) -> None:
-    pusher = app.bot_data.pop(PUSHER_KEY, None)
-    if isinstance(pusher, OutboxPusher):
-        await pusher.stop()
-    await services_in(app).stop()
-
-
-async def post_shutdown(app: App) -> None:
-    services_in(app).close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.docnumbers import parse_number
-from corpus.editing import update_metadata
 from corpus.models import Document
 from corpus.store import CorpusStore
+from retrieval.service import DocumentNotFound, update_metadata
 
 
 class InvalidNumber(ValueError):
@@ -22,7 +22,9 @@ def correct_document(
     number: str | None = None,
     actor: str = "",
 ) -> Document | None:
-    """Set the type and/or number; a number that cannot be parsed raises InvalidNumber."""
+    """Set the type and/or number; a number that cannot be parsed raises InvalidNumber.
+
+    None when the document is gone."""
     if number is not None:
         parsed = parse_number(number)
         if parsed is None or not parsed.number:
@@ -34,4 +36,7 @@ def correct_document(
         changes["number"] = number
     if not changes:
         return store.get_document(doc_id)
-    return update_metadata(store, doc_id, changes, actor=actor)
+    try:
+        return update_metadata(store, doc_id, changes, actor=actor)
+    except DocumentNotFound:
+        return None

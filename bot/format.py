@@ -12,6 +12,7 @@ from corpus.docnumbers import NEWS_TYPE
 from corpus.models import Document, DocumentStatus
 from corpus.text import fold, strip_diacritics
 from retrieval.answers import Answer, Citation, Obligation, citation_for
+from retrieval.service import DocumentCard
 
 _WORD = re.compile(r"\w+")
 _JOINERS = (" ", "\u00a0", "-", "/")
@@ -161,11 +162,41 @@ class LinkedDocument:
 
 
 @dataclass(frozen=True)
-class DocumentCard:
+class CardView:
+    """A document card as the bot draws it: its links labelled, most binding first."""
+
     document: Document
     cites: list[LinkedDocument] = field(default_factory=list)
     cited_by: list[LinkedDocument] = field(default_factory=list)
     passages: int | None = None
+
+
+_RELATION_ORDER = {"thuc_hien": 0, "can_cu": 1, "mention": 2}
+
+
+def card_view(card: DocumentCard) -> CardView:
+    cites = []
+    for link in card.cites:
+        ref = link.reference
+        if link.document is not None:
+            label = document_title(link.document)
+        elif ref.ref_number:
+            label = f"{ref.ref_type} {ref.ref_number}" if ref.ref_type else ref.ref_number
+        else:
+            label = ref.raw[:120]
+        cites.append(LinkedDocument(label, ref.relation, ref.target_id))
+    cited_by = []
+    for link in card.cited_by:
+        source = link.document
+        label = document_title(source) if source is not None else link.reference.raw[:120]
+        if source is not None and source.issuer:
+            label += f", {source.issuer}"
+        if source is not None and source.date_text:
+            label += f", {source.date_text}"
+        cited_by.append(LinkedDocument(label, link.reference.relation, link.reference.document_id))
+    cites.sort(key=lambda link: _RELATION_ORDER.get(link.relation, 3))
+    cited_by.sort(key=lambda link: _RELATION_ORDER.get(link.relation, 3))
+    return CardView(card.document, cites, cited_by, passages=card.passages)
 
 
 def document_title(doc: Document) -> str:
@@ -178,7 +209,7 @@ def citation_line(doc: Document) -> str:
     return citation_for(doc).line()
 
 
-def card_html(card: DocumentCard, *, max_links: int = 15, links: bool = True) -> str:
+def card_html(card: CardView, *, max_links: int = 15, links: bool = True) -> str:
     doc = card.document
     lines = [f"<b>📄 {esc(document_title(doc))}</b>"]
     rows: list[tuple[str, str | None]] = [
@@ -249,7 +280,7 @@ def upload_html(doc: Document, *, status: str, message: str = "", passages: int 
     if message and status in ("added", "updated"):
         lines.append(f"<i>{esc(message)}</i>")
     lines.append("")
-    lines.append(card_html(DocumentCard(doc, passages=passages or None), links=False))
+    lines.append(card_html(CardView(doc, passages=passages or None), links=False))
     lines += ["", "Loại văn bản và số hiệu đã đúng chưa?"]
     return "\n".join(lines)
 

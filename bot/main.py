@@ -10,7 +10,7 @@ import signal
 import sys
 
 from bot.app import ALLOWED_UPDATES, App, ConfigurationError, build_application
-from corpus.settings import Settings
+from retrieval.service import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.context import blocking
 from bot.format import push_html
 from bot.keyboards import push_keyboard
-from bot.services import BotServices, blocking
 from bot.topics import topic_matches
 from corpus.models import Document, OutboxEvent, Subscription
+from corpus.store import CorpusStore
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,10 @@ class Delivery:
 
 
 class OutboxPusher:
-    def __init__(self, services: BotServices, bot: Bot, interval: float) -> None:
-        self.services = services
+    def __init__(self, store: CorpusStore, bot: Bot, interval: float, *, worker_id: str) -> None:
+        self.store = store
         self.bot = bot
+        self.worker_id = worker_id
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
 
@@ -62,8 +64,8 @@ class OutboxPusher:
 
     async def tick(self) -> int:
         """Claim and deliver one batch of events; the number of events handled."""
-        store = self.services.store
-        events = await blocking(store.claim_outbox, self.services.worker_id)
+        store = self.store
+        events = await blocking(store.claim_outbox, self.worker_id)
         if not events:
             return 0
         try:
@@ -81,7 +83,7 @@ class OutboxPusher:
     ) -> list[Delivery]:
         if event.document_id is None:
             return []
-        store = self.services.store
+        store = self.store
         doc = store.get_document(event.document_id)
         if doc is None or doc.visibility != "public":
             return []
@@ -95,7 +97,7 @@ class OutboxPusher:
         return list(by_chat.values())
 
     async def _deliver(self, delivery: Delivery, *, updated: bool) -> None:
-        store = self.services.store
+        store = self.store
         doc: Document | None = await blocking(store.get_document, delivery.document_id)
         if doc is None:
             return
@@ -107,10 +109,10 @@ class OutboxPusher:
             )
         except Forbidden:
             log.info("Chat %s blocked the bot; dropping its subscriptions", delivery.chat_id)
-            await blocking(self.services.store.unsubscribe, delivery.chat_id)
+            await blocking(self.store.unsubscribe, delivery.chat_id)
         except BadRequest as exc:
             if "chat not found" in str(exc).lower():
-                await blocking(self.services.store.unsubscribe, delivery.chat_id)
+                await blocking(self.store.unsubscribe, delivery.chat_id)
             else:
                 log.warning("Push to %s failed: %s", delivery.chat_id, exc)
         except TelegramError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from retrieval.service import ACCEPTED_TYPES_TEXT as FILE_TYPES
+
 # (command, description) as registered with set_my_commands.
 PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Giới thiệu và ví dụ câu hỏi"),
@@ -53,7 +55,7 @@ HELP = (
     "➕ để xem thêm kết quả."
 )
 HELP_ADMIN = (
-    "\n\n<b>Dành cho quản trị viên:</b> gửi tệp .docx, .pdf hoặc .txt cho bot để nạp vào kho; "
+    f"\n\n<b>Dành cho quản trị viên:</b> gửi tệp {FILE_TYPES} cho bot để nạp vào kho; "
     "bot sẽ báo thông tin đã nhận dạng để bạn xác nhận hoặc sửa loại và số hiệu."
 )
 
@@ -109,7 +111,7 @@ UPLOAD_ADMIN_ONLY = (
     "Chỉ quản trị viên mới gửi được văn bản để nạp vào kho. Nếu bạn muốn hỏi về văn bản, "
     "hãy gõ câu hỏi nhé."
 )
-UPLOAD_BAD_TYPE = "Mình chỉ nạp được tệp .docx, .pdf hoặc .txt (tệp bạn gửi: {name})."
+UPLOAD_BAD_TYPE = "Mình chỉ nạp được tệp " + FILE_TYPES + " (tệp bạn gửi: {name})."
 UPLOAD_TOO_BIG = "Tệp quá lớn ({size}, tối đa {limit})."
 UPLOAD_FAILED = "❌ Không nạp được <b>{name}</b>: {reason}"
 UPLOAD_CONFIRMED = "Đã xác nhận thông tin văn bản."

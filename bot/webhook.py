@@ -23,8 +23,7 @@ from starlette.routing import Route
 from telegram import Update
 
 from bot.app import ALLOWED_UPDATES, App
-from bot.services import services_in
-from corpus.settings import Settings
+from retrieval.service import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +60,9 @@ def starlette_app(app: App, secret: str, path: str) -> Starlette:
         return Response(status_code=200)
 
     async def health(_request: Request) -> Response:
-        retriever = services_in(app).retriever
-        return JSONResponse(
-            {"ok": retriever is not None, "mode": retriever.mode if retriever else None}
-        )
+        runtime = app.bot_data.runtime
+        mode = runtime.index_state().mode if runtime.loaded else None
+        return JSONResponse({"ok": runtime.loaded, "mode": mode})
 
     return Starlette(
         routes=[

@@ -8,18 +8,27 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corpus.settings import Settings
+if TYPE_CHECKING:
+    from retrieval.service import Runtime, Settings
 
 log = logging.getLogger("chinam")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from retrieval.service import Settings
+
     overrides: dict[str, Any] = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
     return Settings(**overrides)
+
+
+def _runtime(args: argparse.Namespace, *, load_model: bool = True) -> Runtime:
+    from retrieval.service import Runtime
+
+    return Runtime(_settings(args), load_model=load_model)
 
 
 def _print_json(obj: Any) -> None:
@@ -30,10 +39,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from corpus.ingest import expand_paths, ingest_path
-    from retrieval.runtime import open_store
 
-    settings = _settings(args)
-    store = open_store(settings)
+    runtime = _runtime(args)
+    settings, store = runtime.settings, runtime.store
     missing = [p for p in args.paths if not Path(p).exists()]
     for p in missing:
         print(f"✗ {p}: không tìm thấy tệp hoặc thư mục.", file=sys.stderr)
@@ -57,17 +65,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"({store.count_documents()} văn bản trong kho)."
     )
     if args.index and counts["added"] + counts["updated"]:
-        from retrieval.runtime import build_retriever
-
-        build_retriever(settings, store).refresh()
+        runtime.after_write()
     return 1 if counts["failed"] else 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
     from corpus.store import DocumentFilter
-    from retrieval.runtime import open_store
 
-    store = open_store(_settings(args))
+    store = _runtime(args).store
     docs, total = store.list_documents(
         DocumentFilter(doc_type=args.type, text=args.search), limit=args.limit
     )
@@ -100,50 +105,47 @@ def _doc_dict(d: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from retrieval.runtime import open_store
+    from retrieval.service import document_card, find_documents
 
-    store = open_store(_settings(args))
-    docs = []
-    if args.target.isdigit():
-        doc = store.get_document(int(args.target))
-        docs = [doc] if doc else []
-    if not docs:
-        docs = store.find_documents(args.target)
+    store = _runtime(args).store
+    docs = find_documents(store, args.target)
     if not docs:
         print(f"Không tìm thấy văn bản '{args.target}'.", file=sys.stderr)
         return 1
     for doc in docs:
-        assert doc.id is not None
-        refs = store.references_of(doc.id)
-        cited = store.cited_by([doc.id])
+        card = document_card(store, doc)
         if args.json:
             _print_json(
                 {
                     **_doc_dict(doc),
-                    "references": [{"key": r.key, "raw": r.raw, "relation": r.relation,
-                                    "target_id": r.target_id} for r in refs],
-                    "cited_by": sorted({r.document_id for r in cited}),
+                    "references": [{"key": link.reference.key, "raw": link.reference.raw,
+                                    "relation": link.reference.relation,
+                                    "target_id": link.reference.target_id}
+                                   for link in card.cites],
+                    "cited_by": card.cited_by_ids,
                 }
             )
             continue
         for key, value in _doc_dict(doc).items():
             if value not in (None, "", []):
                 print(f"{key:>14}: {value}")
-        for r in refs:
+        for link in card.cites:
+            r = link.reference
             target = f" → #{r.target_id}" if r.target_id else ""
             print(f"{'tham chiếu':>14}: [{r.relation}] {r.key}{target} — {r.raw[:90]}")
-        for r in cited:
-            print(f"{'được dẫn bởi':>14}: #{r.document_id}")
-        print(f"{'số đoạn':>14}: {len(store.passages_of(doc.id))}")
+        for doc_id in card.cited_by_ids:
+            print(f"{'được dẫn bởi':>14}: #{doc_id}")
+        print(f"{'số đoạn':>14}: {card.passages}")
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from retrieval.runtime import open_store
+    from retrieval.service import DocumentNotFound, delete_document
 
-    store = open_store(_settings(args))
-    if not store.delete_document(args.id, actor="cli"):
-        print(f"Không có văn bản #{args.id}.", file=sys.stderr)
+    try:
+        delete_document(_runtime(args).store, args.id, actor="cli")
+    except DocumentNotFound as gone:
+        print(gone.message, file=sys.stderr)
         return 1
     print(f"Đã xóa văn bản #{args.id}.")
     return 0
@@ -151,15 +153,11 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from chinam.answer_text import answer_to_text
-    from retrieval.answers import Answerer, answer_to_dict
-    from retrieval.runtime import build_retriever, open_store
+    from retrieval.answers import answer_to_dict
 
-    settings = _settings(args)
-    store = open_store(settings)
-    retriever = build_retriever(settings, store)
-    retriever.refresh()
-    answerer = Answerer.from_settings(store, retriever, settings)
-    answer = answerer.answer(args.question, channel="cli")
+    runtime = _runtime(args)
+    runtime.catch_up()
+    answer = runtime.answerer.answer(args.question, channel="cli")
     if args.json:
         _print_json(answer_to_dict(answer))
     else:
@@ -172,16 +170,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from corpus.eval_corpus import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
-    from retrieval.runtime import build_retriever, open_store
+    from retrieval.service import Runtime, Settings
 
-    settings = _settings(args)
-    if not args.data_dir:
-        settings = Settings(data_dir=Path("data") / "eval")
-    store = open_store(settings)
+    settings = _settings(args) if args.data_dir else Settings(data_dir=Path("data") / "eval")
+    runtime = Runtime(settings, load_model=not args.lexical)
+    store = runtime.store
     stats = ingest_jsonl(store, Path(args.corpus))
     print(f"Corpus: {stats.documents} documents ({stats.added} newly stored, "
           f"{store.count_passages()} passages)", file=sys.stderr)
-    retriever = build_retriever(settings, store, load_model=not args.lexical)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -191,37 +187,41 @@ def cmd_eval(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    retriever.refresh(progress=progress)
+    runtime.catch_up(progress)
     if bar is not None:
         bar.close()
     queries = read_queries(Path(args.queries))
     with tqdm(total=len(queries), unit="q", desc="questions", file=sys.stderr,
               disable=not sys.stderr.isatty()) as qbar:
         report = evaluate(
-            retriever.searcher, queries, strip=args.strip_diacritics, progress=qbar.update
+            runtime.retriever.searcher, queries, strip=args.strip_diacritics, progress=qbar.update
         )
-    report["model"] = retriever.encoder.model_id if retriever.encoder else None
+    report["model"] = runtime.index_state().model_id
     if not args.json:
-        print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} "
-              f"{'nDCG@10':>8}")
-        rows = [("all", {**report, "n": report["n_queries"]}), *report["by_source"].items()]
-        for name, m in rows:
-            print(f"{name:<28} {m['n']:>5} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} "
-                  f"{m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")
-        print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; "
-              f"mode {report['mode']}; model {report['model']}")
+        _print_eval_table(report)
     _print_json(report)
     return 0
 
 
+def _print_eval_table(report: dict[str, Any]) -> None:
+    print(f"{'slice':<28} {'n':>5} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} "
+          f"{'nDCG@10':>8}")
+    rows = [("all", {**report, "n": report["n_queries"]}), *report["by_source"].items()]
+    for name, m in rows:
+        print(f"{name:<28} {m['n']:>5} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} "
+              f"{m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")
+    print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms; "
+          f"mode {report['mode']}; model {report['model']}")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from admin.main import serve
+    from admin import serve
 
     return serve(_settings(args), host=args.host, port=args.port)
 
 
 def cmd_bot(args: argparse.Namespace) -> int:
-    from bot.main import run
+    from bot import run
 
     return run(_settings(args))
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from corpus.db import make_engine
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

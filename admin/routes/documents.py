@@ -16,10 +16,9 @@ from fastapi import (
     UploadFile,
 )
 
-from admin import service
+import retrieval.service as service
 from admin.deps import ContextDep, PrincipalDep, StoreDep, WriterDep, single_query_values
 from admin.errors import problem_responses
-from admin.jobs import refresh_quietly
 from admin.schemas import (
     DocumentDetail,
     DocumentList,
@@ -56,23 +55,23 @@ def upload_document(
     principal: WriterDep,
     response: Response,
     background: BackgroundTasks,
-    file: Annotated[UploadFile, File(description=".docx, .pdf, .txt, .md hoặc .doc")],
+    file: Annotated[UploadFile, File(description=service.ACCEPTED_TYPES_TEXT)],
     overrides: Annotated[UploadForm, Form()],
 ) -> UploadResult:
-    limit = ctx.settings.max_upload_bytes
-    name = service.check_filename(file.filename)
-    data = file.file.read(limit + 1)
-    result = service.upload(
-        ctx.store, data, name, actor=principal.name, overrides=overrides.overrides(),
-        max_bytes=limit, max_chars=ctx.settings.max_text_chars,
+    settings = ctx.settings
+    name = service.check_upload(file.filename, None, settings)
+    data = file.file.read(settings.max_upload_bytes + 1)
+    result = service.upload_file(
+        ctx.store, data, name, actor=principal.name, settings=settings,
+        overrides=overrides.overrides(),
     )
     doc = result.document
     if result.status == "added":
         response.headers["Location"] = f"/api/v1/documents/{doc.id}"
     else:
         response.status_code = 200
-    if result.status != "unchanged":
-        background.add_task(refresh_quietly, ctx.retriever)
+    if result.changed:
+        background.add_task(ctx.runtime.after_write)
     return UploadResult(
         status=result.status,  # type: ignore[arg-type]
         message=result.message,
@@ -108,13 +107,12 @@ def list_documents(
     responses=problem_responses(401, 404, 422),
 )
 def get_document(store: StoreDep, principal: PrincipalDep, doc_id: DocId) -> DocumentDetail:
-    doc = service.get_document(store, doc_id)
-    cited_by = sorted({r.document_id for r in store.cited_by([doc_id])})
+    card = service.document_card(store, service.get_document(store, doc_id))
     return DocumentDetail(
-        **DocumentPublic.of(doc).model_dump(),
+        **DocumentPublic.of(card.document).model_dump(),
         passages=[PassagePublic.of(p) for p in store.passages_of(doc_id)],
-        references=[ReferencePublic.of(r) for r in store.references_of(doc_id)],
-        cited_by=cited_by,
+        references=[ReferencePublic.of(link.reference) for link in card.cites],
+        cited_by=card.cited_by_ids,
     )
 
 
@@ -132,7 +130,7 @@ def update_document(
     body: DocumentUpdate,
 ) -> DocumentPublic:
     doc = service.update_metadata(ctx.store, doc_id, body.changes(), actor=principal.name)
-    background.add_task(refresh_quietly, ctx.retriever)
+    background.add_task(ctx.runtime.after_write)
     return DocumentPublic.of(doc)
 
 
@@ -145,8 +143,8 @@ def update_document(
 def delete_document(
     ctx: ContextDep, principal: WriterDep, background: BackgroundTasks, doc_id: DocId
 ) -> Response:
-    service.delete(ctx.store, doc_id, actor=principal.name)
-    background.add_task(refresh_quietly, ctx.retriever)
+    service.delete_document(ctx.store, doc_id, actor=principal.name)
+    background.add_task(ctx.runtime.after_write)
     return Response(status_code=204, background=background)
 
 
@@ -163,6 +161,6 @@ def supersede_document(
     doc_id: DocId,
     body: SupersedeRequest,
 ) -> DocumentPublic:
-    doc = service.supersede(ctx.store, doc_id, body.by_id, actor=principal.name)
-    background.add_task(refresh_quietly, ctx.retriever)
+    doc = service.supersede_document(ctx.store, doc_id, body.by_id, actor=principal.name)
+    background.add_task(ctx.runtime.after_write)
     return DocumentPublic.of(doc)

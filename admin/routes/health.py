@@ -40,13 +40,14 @@ def readyz(ctx: ContextDep, principal: PrincipalDep) -> JSONResponse:
         revision = None
         error = f"Không kết nối được cơ sở dữ liệu ({type(exc).__name__})."
         database = DatabaseStatus(ok=False, revision=None, error=error)
-    index = index_status(ctx.retriever, revision)
-    ready = database.ok and ctx.retriever.revision >= 0
+    state = ctx.runtime.index_state()
+    index = index_status(state, revision)
+    ready = database.ok and state.revision >= 0
     body = Readiness(
         status="ready" if ready else "not_ready",
         database=database,
         index=index,
         mode=index.mode,
-        model=ctx.model_id,
+        model=state.model_id,
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if ready else 503)

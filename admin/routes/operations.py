@@ -22,8 +22,8 @@ from admin.schemas import (
     ReindexJob,
     Stats,
 )
-from retrieval.answers import Answerer, answer_to_dict
-from retrieval.indexing import IndexBuilder
+from retrieval.answers import answer_to_dict
+from retrieval.service import IndexState
 
 router = APIRouter(tags=["operations"], dependencies=[Depends(single_query_values)])
 
@@ -40,13 +40,13 @@ def job_public(job: JobState) -> ReindexJob:
     )
 
 
-def index_status(retriever: IndexBuilder, db_revision: int | None) -> IndexStatus:
-    mode: Literal["hybrid", "lexical"] = "hybrid" if retriever.mode == "hybrid" else "lexical"
+def index_status(index: IndexState, db_revision: int | None) -> IndexStatus:
+    mode: Literal["hybrid", "lexical"] = "hybrid" if index.mode == "hybrid" else "lexical"
     return IndexStatus(
-        revision=retriever.revision,
-        passages=len(retriever),
+        revision=index.revision,
+        passages=index.passages,
         mode=mode,
-        up_to_date=db_revision is not None and retriever.revision == db_revision,
+        up_to_date=db_revision is not None and index.revision == db_revision,
     )
 
 
@@ -94,8 +94,7 @@ def reindex_status(
     responses=problem_responses(400, 401, 413, 422),
 )
 def ask(ctx: ContextDep, principal: PrincipalDep, body: AskRequest) -> dict[str, Any]:
-    answerer = Answerer.from_settings(ctx.store, ctx.retriever, ctx.settings)
-    answer = answerer.answer(
+    answer = ctx.runtime.answerer.answer(
         body.question, channel="api", user_ref=f"token:{principal.name}", offset=body.offset
     )
     return answer_to_dict(answer)
@@ -145,7 +144,8 @@ def feedback(
 )
 def stats(ctx: ContextDep, principal: PrincipalDep) -> Stats:
     data = ctx.store.stats()
-    return Stats(**data, index=index_status(ctx.retriever, data.get("revision")))
+    index = index_status(ctx.runtime.index_state(), data.get("revision"))
+    return Stats(**data, index=index)
 
 
 @router.get(

@@ -14,17 +14,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards as kb
-from bot import texts
+import bot.keyboards as kb
+import bot.texts as texts
+from bot.context import BotContext
 from bot.handlers import commands, documents, questions, subscriptions, uploads
+from bot.handlers.allowlist import allowlist_gate
 from bot.handlers.errors import on_error
-from bot.handlers.guard import guard
 
-GUARD_GROUP = -1
+GATE_GROUP = -1
 
 
-def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(TypeHandler(Update, guard), group=GUARD_GROUP)
+def register_handlers(app: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
+    app.add_handler(TypeHandler(Update, allowlist_gate), group=GATE_GROUP)
 
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE & new
@@ -60,6 +61,6 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_error_handler(on_error)
 
 
-async def expired_button(update: Update, context: Any) -> None:
+async def expired_button(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(texts.EXPIRED_BUTTON)

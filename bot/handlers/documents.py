@@ -8,23 +8,16 @@ import math
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.format import (
-    DocumentCard,
-    LinkedDocument,
-    card_html,
-    document_list_html,
-    document_title,
-    esc,
-)
+import bot.texts as texts
+from bot.context import BotContext, blocking
+from bot.format import card_html, card_view, document_list_html, document_title, esc
 from bot.keyboards import CARD, FULL_TEXT, LIST, card_keyboard, list_keyboard, parse
 from bot.sending import send_full_text, send_messages, typing
-from bot.services import blocking, services_of
 from bot.splitting import pack
 from corpus.models import Document
 from corpus.store import CorpusStore, DocumentFilter
+from retrieval.service import document_card, find_documents
 
 PAGE_SIZE = 8
 
@@ -46,16 +39,16 @@ def document_page(
     return text, keyboard
 
 
-async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_list(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
     keyword = " ".join(context.args or [])
-    text, keyboard = await blocking(document_page, services_of(context).store, keyword, 0)
+    text, keyboard = await blocking(document_page, context.runtime.store, keyword, 0)
     await message.reply_text(text, reply_markup=keyboard)
 
 
-async def on_list_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_list_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -65,64 +58,12 @@ async def on_list_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await query.answer()
     page, keyword = int(parts[0]), parts[1]
-    text, keyboard = await blocking(document_page, services_of(context).store, keyword, page)
+    text, keyboard = await blocking(document_page, context.runtime.store, keyword, page)
     with contextlib.suppress(BadRequest):  # "message is not modified"
         await query.edit_message_text(text, reply_markup=keyboard)
 
 
-def build_card(store: CorpusStore, doc: Document) -> DocumentCard:
-    assert doc.id is not None
-    cites_refs = store.references_of(doc.id)
-    incoming = [
-        r for r in store.cited_by([doc.id], [doc.match_key] if doc.match_key else [])
-        if r.document_id != doc.id
-    ]
-    linked = store.documents_by_ids(
-        [r.target_id for r in cites_refs if r.target_id] + [r.document_id for r in incoming]
-    )
-    cites = []
-    for ref in cites_refs:
-        target = linked.get(ref.target_id) if ref.target_id else None
-        label = (
-            document_title(target)
-            if target
-            else _reference_label(ref.ref_type, ref.ref_number, ref.raw)
-        )
-        cites.append(LinkedDocument(label, ref.relation, ref.target_id))
-    cited_by: list[LinkedDocument] = []
-    seen: set[int] = set()
-    for ref in incoming:
-        if ref.document_id in seen or ref.document_id not in linked:
-            continue
-        seen.add(ref.document_id)
-        source = linked[ref.document_id]
-        label = document_title(source)
-        if source.issuer:
-            label += f", {source.issuer}"
-        if source.date_text:
-            label += f", {source.date_text}"
-        cited_by.append(LinkedDocument(label, ref.relation, ref.document_id))
-    order = {"thuc_hien": 0, "can_cu": 1, "mention": 2}
-    cites.sort(key=lambda link: order.get(link.relation, 3))
-    cited_by.sort(key=lambda link: order.get(link.relation, 3))
-    return DocumentCard(doc, cites, cited_by, passages=len(store.passages_of(doc.id)))
-
-
-def _reference_label(ref_type: str | None, number: str | None, raw: str) -> str:
-    if number:
-        return f"{ref_type} {number}" if ref_type else number
-    return raw[:120]
-
-
-def find_for_card(store: CorpusStore, spelling: str) -> list[Document]:
-    docs = store.find_documents(spelling)
-    if not docs and spelling.lstrip("#").isdigit():
-        doc = store.get_document(int(spelling.lstrip("#")))
-        docs = [doc] if doc else []
-    return docs
-
-
-async def on_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_show(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
@@ -130,8 +71,7 @@ async def on_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not spelling:
         await message.reply_text(texts.XEM_USAGE)
         return
-    store = services_of(context).store
-    docs = await blocking(find_for_card, store, spelling)
+    docs = await blocking(find_documents, context.runtime.store, spelling)
     if not docs:
         await message.reply_text(texts.XEM_NOT_FOUND.format(number=esc(spelling)))
         return
@@ -148,15 +88,15 @@ async def on_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_card(context, chat.id, docs[0])
 
 
-async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, doc: Document) -> None:
-    card = await blocking(build_card, services_of(context).store, doc)
+async def send_card(context: BotContext, chat_id: int, doc: Document) -> None:
+    card = await blocking(document_card, context.runtime.store, doc)
     assert doc.id is not None
     await send_messages(
-        context.bot, chat_id, pack([card_html(card)]), keyboard=card_keyboard(doc.id)
+        context.bot, chat_id, pack([card_html(card_view(card))]), keyboard=card_keyboard(doc.id)
     )
 
 
-async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_card_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
@@ -169,7 +109,7 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await send_card(context, chat.id, doc)
 
 
-async def on_full_text_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_full_text_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
@@ -184,8 +124,8 @@ async def on_full_text_button(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def _document_from(
-    context: ContextTypes.DEFAULT_TYPE, kind: str, parts: list[str], expected: str
+    context: BotContext, kind: str, parts: list[str], expected: str
 ) -> Document | None:
     if kind != expected or len(parts) != 1 or not parts[0].isdigit():
         return None
-    return await blocking(services_of(context).store.get_document, int(parts[0]))
+    return await blocking(context.runtime.store.get_document, int(parts[0]))

@@ -7,14 +7,14 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot import texts
+import bot.texts as texts
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         log.error("Error outside an update", exc_info=context.error)
         return

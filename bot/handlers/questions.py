@@ -7,34 +7,30 @@ import logging
 
 from telegram import Chat, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.access import wait_seconds
+import bot.texts as texts
+from bot.access import telegram_user, wait_seconds
 from bot.addressing import is_addressed, strip_mention
+from bot.context import BotContext, blocking
 from bot.format import answer_messages, document_title
 from bot.keyboards import FEEDBACK, MORE, answer_keyboard, parse, without
 from bot.sending import send_messages, typing
-from bot.services import BotServices, blocking, services_of
 from corpus.models import Feedback
+from corpus.store import CorpusStore
 from retrieval.answers import Answer
 
 log = logging.getLogger(__name__)
 
 
-def user_ref(user_id: int) -> str:
-    return f"tg:{user_id}"
-
-
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    if await within_rate_limit(update, services_of(context)):
+    if await within_rate_limit(update, context):
         await answer_question(update, context, message.text)
 
 
-async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
@@ -44,11 +40,11 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not question:
         await message.reply_text(texts.MENTION_EMPTY, do_quote=True)
         return
-    if await within_rate_limit(update, services_of(context)):
+    if await within_rate_limit(update, context):
         await answer_question(update, context, question)
 
 
-async def on_ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_ask_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -56,26 +52,26 @@ async def on_ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not question:
         await message.reply_text(texts.ASK_USAGE.format(example=texts.EXAMPLES[0]))
         return
-    if await within_rate_limit(update, services_of(context)):
+    if await within_rate_limit(update, context):
         await answer_question(update, context, question)
 
 
 async def answer_question(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, offset: int = 0
+    update: Update, context: BotContext, question: str, *, offset: int = 0
 ) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    services = services_of(context)
+    runtime = context.runtime
     async with typing(context.bot, chat.id):
         answer = await blocking(
-            services.answerer.answer,
+            runtime.answerer.answer,
             question,
             channel="bot",
-            user_ref=user_ref(user.id),
+            user_ref=telegram_user(user.id),
             offset=offset,
         )
-        labels = await blocking(obligation_labels, services, answer)
+        labels = await blocking(obligation_labels, runtime.store, answer)
     if offset and answer.status != "answered":
         await context.bot.send_message(chat.id, texts.NO_MORE)
         return
@@ -92,11 +88,11 @@ async def answer_question(
         context.user_data["last_query_id"] = answer.query_id
 
 
-async def within_rate_limit(update: Update, services: BotServices) -> bool:
+async def within_rate_limit(update: Update, context: BotContext) -> bool:
     user = update.effective_user
-    if user is None or services.access.is_admin(user.id):
+    if user is None or context.access.is_admin(user.id):
         return True
-    wait = services.limiter.check(user.id)
+    wait = context.limiter.check(user.id)
     if not wait:
         return True
     log.info("User %s is over the rate limit", user.id)
@@ -104,24 +100,24 @@ async def within_rate_limit(update: Update, services: BotServices) -> bool:
         await update.callback_query.answer(
             texts.RATE_LIMITED.format(seconds=wait_seconds(wait)), show_alert=True
         )
-    elif services.limiter.should_warn(user.id) and update.effective_message is not None:
+    elif context.limiter.should_warn(user.id) and update.effective_message is not None:
         await update.effective_message.reply_text(
             texts.RATE_LIMITED.format(seconds=wait_seconds(wait))
         )
     return False
 
 
-def obligation_labels(services: BotServices, answer: Answer) -> dict[int, str]:
+def obligation_labels(store: CorpusStore, answer: Answer) -> dict[int, str]:
     """Names of documents cited by obligations but not shown as quote groups."""
     shown = {g.citation.document_id for g in answer.groups}
     missing = {o.document_id for o in answer.obligations} - shown
     if not missing:
         return {}
-    docs = services.store.documents_by_ids(missing)
+    docs = store.documents_by_ids(missing)
     return {doc_id: document_title(doc) for doc_id, doc in docs.items()}
 
 
-async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_feedback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
@@ -131,11 +127,13 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(texts.EXPIRED_BUTTON)
         return
     query_id, value = int(parts[0]), 1 if parts[1] == "u" else -1
-    services = services_of(context)
-    known = await blocking(services.store.get_query, query_id)
+    store = context.runtime.store
+    known = await blocking(store.get_query, query_id)
     await blocking(
-        services.store.add_feedback,
-        Feedback(query_id=query_id if known else None, user_ref=user_ref(user.id), value=value),
+        store.add_feedback,
+        Feedback(
+            query_id=query_id if known else None, user_ref=telegram_user(user.id), value=value
+        ),
     )
     await query.answer(texts.FEEDBACK_THANKS_UP if value > 0 else texts.FEEDBACK_THANKS_DOWN)
     if isinstance(query.message, Message):
@@ -143,7 +141,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.edit_message_reply_markup(without(query.message.reply_markup, FEEDBACK))
 
 
-async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_more(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -151,12 +149,11 @@ async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if kind != MORE or len(parts) != 2 or not all(p.isdigit() for p in parts):
         await query.answer(texts.EXPIRED_BUTTON)
         return
-    services = services_of(context)
-    logged = await blocking(services.store.get_query, int(parts[0]))
+    logged = await blocking(context.runtime.store.get_query, int(parts[0]))
     if logged is None:
         await query.answer(texts.EXPIRED_BUTTON)
         return
-    if not await within_rate_limit(update, services):
+    if not await within_rate_limit(update, context):
         return
     await query.answer()
     if isinstance(query.message, Message):

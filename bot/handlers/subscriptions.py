@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot import texts
+import bot.texts as texts
+from bot.context import BotContext, blocking
 from bot.format import esc
-from bot.services import blocking, services_of
 from bot.topics import ALL
 from corpus.store import CorpusStore
 
@@ -23,11 +22,11 @@ def subscriptions_line(store: CorpusStore, chat_id: int) -> str:
     return texts.SUBSCRIPTIONS.format(topics=", ".join(topic_label(s.topic) for s in subs))
 
 
-async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_subscribe(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    store = services_of(context).store
+    store = context.runtime.store
     topic = " ".join(" ".join(context.args or []).split())[:200] or ALL
     added = await blocking(store.subscribe, chat.id, topic)
     head = texts.SUBSCRIBED if added else texts.ALREADY_SUBSCRIBED
@@ -35,11 +34,11 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await message.reply_text(f"{head.format(topic=topic_label(topic))}\n\n{listing}")
 
 
-async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unsubscribe(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    store = services_of(context).store
+    store = context.runtime.store
     topic = " ".join(" ".join(context.args or []).split())
     removed = await blocking(store.unsubscribe, chat.id, topic or None)
     if removed:

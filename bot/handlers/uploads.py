@@ -1,37 +1,39 @@
-"""An admin sends a .docx, .pdf or .txt: it is ingested, and the parsed metadata is shown
-with buttons to confirm it or to correct the type and number."""
+"""An admin sends a file: it is ingested, and the parsed metadata is shown with buttons to
+confirm it or to correct the type and number."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import re
-from pathlib import Path
 
 from telegram import ForceReply, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes, filters
+from telegram.ext import filters
 
-from bot import texts
+import bot.texts as texts
+from bot.access import telegram_user
+from bot.context import BotContext, blocking
 from bot.corrections import InvalidNumber, correct_document
 from bot.format import esc, upload_html
 from bot.keyboards import UPLOAD, parse, type_keyboard, upload_keyboard
 from bot.sending import typing
-from bot.services import blocking, services_of
 from corpus.docnumbers import DOC_TYPES
-from corpus.ingest import IngestOutcome, ingest_bytes
 from corpus.models import Document
 from corpus.sizes import human_size
+from retrieval.service import (
+    ServiceError,
+    TooLarge,
+    UnsupportedType,
+    Uploaded,
+    check_upload,
+    upload_file,
+)
 
 log = logging.getLogger(__name__)
 
-ACCEPTED_SUFFIXES = (".docx", ".pdf", ".txt")
 NUMBER_PROMPT_ID = re.compile(r"văn bản #(\d+)")
-
-
-def actor_of(user_id: int) -> str:
-    return f"telegram:{user_id}"
 
 
 class NumberPromptReply(filters.MessageFilter):
@@ -48,61 +50,65 @@ class NumberPromptReply(filters.MessageFilter):
         )
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None or message.document is None:
         return
-    services = services_of(context)
-    if not services.access.is_admin(user.id):
+    if not context.access.is_admin(user.id):
         await message.reply_text(texts.UPLOAD_ADMIN_ONLY)
         return
+    runtime = context.runtime
     document = message.document
-    name = Path(document.file_name or "van-ban").name
-    if Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
-        await message.reply_text(texts.UPLOAD_BAD_TYPE.format(name=esc(name)))
+    try:
+        name = check_upload(document.file_name or "van-ban", document.file_size, runtime.settings)
+    except (UnsupportedType, TooLarge) as refused:
+        await message.reply_text(refusal_text(refused))
         return
-    limit = services.settings.max_upload_bytes
-    if document.file_size and document.file_size > limit:
+    try:
+        async with typing(context.bot, chat.id, ChatAction.TYPING):
+            uploaded = await download_and_store(context, document.file_id, name, user.id)
+    except ServiceError as failed:
         await message.reply_text(
-            texts.UPLOAD_TOO_BIG.format(
-                size=human_size(document.file_size), limit=human_size(limit)
-            )
+            texts.UPLOAD_FAILED.format(name=esc(name), reason=esc(failed.message))
         )
         return
-    async with typing(context.bot, chat.id, ChatAction.TYPING):
-        tg_file = await context.bot.get_file(document.file_id)
-        data = bytes(await tg_file.download_as_bytearray())
-        outcome: IngestOutcome = await blocking(
-            ingest_bytes,
-            services.store,
-            data,
-            name,
-            uploaded_by=actor_of(user.id),
-            max_bytes=limit,
-            max_chars=services.settings.max_text_chars,
-        )
-    if not outcome.ok or outcome.document_id is None:
-        await message.reply_text(
-            texts.UPLOAD_FAILED.format(name=esc(name), reason=esc(outcome.message))
-        )
-        return
-    log.info("Admin %s uploaded %s: %s #%s", user.id, name, outcome.status, outcome.document_id)
-    services.refresh_soon()
-    doc = await blocking(services.store.get_document, outcome.document_id)
-    if doc is None:
-        return
+    doc = uploaded.document
+    log.info("Admin %s uploaded %s: %s #%s", user.id, name, uploaded.status, doc.id)
+    if uploaded.changed:
+        context.after_write()
+    assert doc.id is not None
     await message.reply_text(
-        upload_html(doc, status=outcome.status, message=outcome.message, passages=outcome.passages),
-        reply_markup=upload_keyboard(outcome.document_id),
+        upload_html(doc, status=uploaded.status, message=uploaded.message,
+                    passages=uploaded.passages),
+        reply_markup=upload_keyboard(doc.id),
     )
 
 
-async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def download_and_store(
+    context: BotContext, file_id: str, name: str, user_id: int
+) -> Uploaded:
+    tg_file = await context.bot.get_file(file_id)
+    data = bytes(await tg_file.download_as_bytearray())
+    runtime = context.runtime
+    return await blocking(
+        upload_file, runtime.store, data, name,
+        actor=telegram_user(user_id), settings=runtime.settings,
+    )
+
+
+def refusal_text(refused: UnsupportedType | TooLarge) -> str:
+    """The reply to a file refused before it is downloaded."""
+    if isinstance(refused, UnsupportedType):
+        return texts.UPLOAD_BAD_TYPE.format(name=esc(refused.name))
+    size = human_size(refused.size or 0)
+    return texts.UPLOAD_TOO_BIG.format(size=size, limit=human_size(refused.limit))
+
+
+async def on_upload_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    services = services_of(context)
-    if not services.access.is_admin(user.id):
+    if not context.access.is_admin(user.id):
         await query.answer(texts.ADMIN_ONLY, show_alert=True)
         return
     kind, parts = parse(query.data)
@@ -110,7 +116,7 @@ async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(texts.EXPIRED_BUTTON)
         return
     action, doc_id = parts[0], int(parts[1])
-    doc = await blocking(services.store.get_document, doc_id)
+    doc = await blocking(context.runtime.store.get_document, doc_id)
     if doc is None:
         await query.answer(texts.DOC_GONE)
         return
@@ -124,12 +130,12 @@ async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.edit_message_reply_markup(type_keyboard(doc_id, DOC_TYPES))
     elif action == "tc" and len(parts) == 3 and parts[2] in DOC_TYPES:
         fixed = await blocking(
-            correct_document, services.store, doc_id,
-            doc_type=DOC_TYPES[parts[2]], actor=actor_of(user.id),
+            correct_document, context.runtime.store, doc_id,
+            doc_type=DOC_TYPES[parts[2]], actor=telegram_user(user.id),
         )
         await query.answer(f"Đã đổi loại thành {DOC_TYPES[parts[2]]}.")
         if fixed is not None:
-            services.refresh_soon()
+            context.after_write()
             await _show_corrected(query.message, fixed)
     elif action == "no":
         await query.answer()
@@ -143,12 +149,11 @@ async def on_upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(texts.EXPIRED_BUTTON)
 
 
-async def on_number_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_number_reply(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return
-    services = services_of(context)
-    if not services.access.is_admin(user.id):
+    if not context.access.is_admin(user.id):
         await message.reply_text(texts.ADMIN_ONLY)
         return
     match = NUMBER_PROMPT_ID.search(message.reply_to_message.text or "")
@@ -157,8 +162,8 @@ async def on_number_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     number = message.text.strip()
     try:
         fixed = await blocking(
-            correct_document, services.store, int(match.group(1)),
-            number=number, actor=actor_of(user.id),
+            correct_document, context.runtime.store, int(match.group(1)),
+            number=number, actor=telegram_user(user.id),
         )
     except InvalidNumber:
         await message.reply_text(texts.NUMBER_INVALID.format(number=esc(number)))
@@ -166,7 +171,7 @@ async def on_number_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if fixed is None:
         await message.reply_text(texts.DOC_GONE)
         return
-    services.refresh_soon()
+    context.after_write()
     assert fixed.id is not None
     await message.reply_text(
         upload_html(fixed, status="corrected"), reply_markup=upload_keyboard(fixed.id)

@@ -10,28 +10,24 @@ from __future__ import annotations
 import json
 import sys
 
-from corpus.settings import Settings
-from retrieval.answers import Answerer, answer_to_dict
-from retrieval.runtime import RefreshLoop, build_retriever, open_store
+from retrieval.answers import answer_to_dict
+from retrieval.service import Runtime, Settings
 
 
 def main() -> int:
-    settings = Settings()
-    store = open_store(settings)
-    retriever = build_retriever(settings, store, load_model=False)
-    retriever.refresh()
-    loop = RefreshLoop(retriever, settings.refresh_seconds)
-    loop.start()
-    answerer = Answerer(store, retriever)
+    runtime = Runtime(Settings(), load_model=False)
+    runtime.catch_up()
+    runtime.start()
+    answerer = runtime.answerer
     print("ready", flush=True)
     try:
         for line in sys.stdin:
             answer = answer_to_dict(answerer.answer(line.strip(), channel="test"))
             cited = sorted({g["citation"]["document_id"] for g in answer["groups"]})
             print(json.dumps({"status": answer["status"], "cited": cited,
-                              "revision": retriever.revision}), flush=True)
+                              "revision": runtime.index_state().revision}), flush=True)
     finally:
-        loop.stop()
+        runtime.close()
     return 0
 
 

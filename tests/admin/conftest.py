@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from admin.app import create_app
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
+from retrieval.service import Settings
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 READONLY_TOKEN = secrets.token_urlsafe(32)

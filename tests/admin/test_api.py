@@ -331,7 +331,7 @@ def test_chunked_oversized_body_is_413(client: TestClient, store: CorpusStore) -
 # -- operations ---------------------------------------------------------------------------------
 def test_reindex_runs_in_background_with_progress(client: TestClient, app: FastAPI) -> None:
     upload(client, dispatch())
-    retriever = app.state.admin.retriever
+    retriever = app.state.admin.runtime.retriever
     gate = threading.Event()
     original = retriever.refresh
 

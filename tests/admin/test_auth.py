@@ -14,9 +14,9 @@ import admin.auth
 from admin.app import create_app
 from admin.auth import ApiToken, TokenRegistry, WeakTokenError, token_weakness
 from admin.main import serve
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.indexing import IndexBuilder
+from retrieval.service import Settings
 from tests.admin.conftest import ADMIN_TOKEN, dispatch
 
 WEAK = [

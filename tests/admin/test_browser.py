@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service import Settings
 from tests.admin.conftest import ADMIN_TOKEN, SAMPLES, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from admin.app import create_app  # noqa: E402
 from corpus.db import make_engine  # noqa: E402
-from corpus.settings import Settings  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.indexing import IndexBuilder  # noqa: E402
+from retrieval.service import Settings  # noqa: E402
 from tests.admin.conftest import ADMIN, ADMIN_TOKEN, dispatch, make_app, upload  # noqa: E402
 
 # Small by default to stay well under a minute; raise it for a deeper run.

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import SecretStr
 
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service import Settings
 
 TOKEN = "123456:TEST-token"
 ADMIN_ID = 900

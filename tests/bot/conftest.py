@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from corpus.db import make_engine
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service import Settings
 from tests.bot.bot_harness import make_settings
 from tests.bot.fake_telegram import FakeTelegram
 

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from corpus.ingest import ingest_text
-from corpus.settings import Settings
 from corpus.store import CorpusStore
+from retrieval.service import Settings
 from tests.bot.bot_harness import (
     ADMIN_ID,
     TOKEN,
@@ -151,7 +151,7 @@ def test_thumbs_up_is_stored_and_its_callback_answered(
     data = run(scenario())
     query_id = int(data.split(":")[1])
     feedback = bot_store.feedback()
-    assert [(f.query_id, f.value, f.user_ref) for f in feedback] == [(query_id, 1, f"tg:{USER}")]
+    assert [(f.query_id, f.value, f.user_ref) for f in feedback] == [(query_id, 1, f"telegram:{USER}")]
     assert bot_store.get_query(query_id) is not None
     answered = tg.calls("answerCallbackQuery")[0]
     assert "Cảm ơn" in answered.params.get("text", "")

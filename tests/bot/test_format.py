@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.format import (
-    DocumentCard,
+    CardView,
     LinkedDocument,
     answer_messages,
     caption_html,
@@ -119,7 +119,7 @@ def test_card_lists_both_directions_of_the_graph() -> None:
         date_text="12/06/2021", subject="Về đổi mới tổ chức & hoạt động Công đoàn",
         sha256="x", status="in_force",
     )
-    card = DocumentCard(
+    card = CardView(
         doc,
         cites=[],
         cited_by=[

@@ -20,7 +20,6 @@ from telegram.request import BaseRequest, RequestData
 from bot.addressing import is_addressed, strip_mention
 from bot.app import App, build_application
 from bot.keyboards import list_callback, parse
-from bot.services import services_in
 from corpus.db import make_engine
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
@@ -163,7 +162,7 @@ def callback(app: App, data: str, user_id: int = USER) -> Update:
 def test_private_question_in_hybrid_mode(tmp_path: Path, seeded: CorpusStore) -> None:
     async def scenario() -> RecordingRequest:
         async with started(tmp_path, seeded) as (app, request):
-            assert services_in(app).answerer.retriever.mode == "hybrid"
+            assert app.bot_data.runtime.answerer.retriever.mode == "hybrid"
             await app.process_update(update(app, text="cac don vi phai lam gi theo nq 02"))
             return request
 
@@ -224,7 +223,7 @@ def test_error_handler_tells_the_user(tmp_path: Path, seeded: CorpusStore) -> No
             def broken(*args: Any, **kwargs: Any) -> Any:
                 raise RuntimeError("index exploded")
 
-            services_in(app).answerer.answer = broken  # type: ignore[method-assign]
+            app.bot_data.runtime.answerer.answer = broken  # type: ignore[method-assign]
             await app.process_update(update(app, text="câu hỏi bất kỳ"))
             return request
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.main import run as run_bot
-from corpus.settings import Settings
+from retrieval.service import Settings
 from tests.bot.bot_harness import TOKEN, run
 from tests.bot.fake_telegram import FakeTelegram, message_update
 

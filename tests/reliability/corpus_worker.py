@@ -1,7 +1,7 @@
 """A stand-in for one bot or admin replica, driven over stdin/stdout (one JSON object a line).
 
 Each replica holds its own store (engine), its own retriever (HashEncoder, its own index
-directory) and a RefreshLoop, exactly as `chinam serve` and `chinam bot` do. Requests:
+directory) and an IndexRefresher, exactly as `chinam serve` and `chinam bot` do. Requests:
 
   {"op": "open", "url": U, "data_dir": D, "refresh": S}   connect (closing any previous store)
   {"op": "ingest", "paths": [...]}                        -> {"outcomes": [{source, status, ...}]}
@@ -33,7 +33,7 @@ from corpus.store import CorpusStore
 from retrieval.answers import Answerer
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
-from retrieval.runtime import RefreshLoop
+from retrieval.service import IndexRefresher
 
 
 class _Errors(logging.Handler):
@@ -58,7 +58,7 @@ class Replica:
     def __init__(self) -> None:
         self.store: CorpusStore | None = None
         self.retriever: IndexBuilder | None = None
-        self.loop: RefreshLoop | None = None
+        self.loop: IndexRefresher | None = None
 
     def open(self, url: str, data_dir: str, refresh: float) -> dict[str, Any]:
         self.close()
@@ -66,7 +66,7 @@ class Replica:
         self.retriever = IndexBuilder(
             self.store, encoder=HashEncoder(32), index_dir=Path(data_dir) / "index"
         )
-        self.loop = RefreshLoop(self.retriever, refresh)
+        self.loop = IndexRefresher(self.retriever, refresh)
         self.loop.start()
         return {"revision": self.store.revision()}
 

@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from corpus.settings import Settings
+from retrieval.service import Settings
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -1,7 +1,7 @@
 """Questions answered concurrently (threads) while documents are uploaded and deleted.
 
 Against the store and Answerer directly, on SQLite and PostgreSQL, with a retriever refreshed
-by its RefreshLoop every half second (so answers often run on an index that still holds a
+by its IndexRefresher every half second (so answers often run on an index that still holds a
 deleted document): no errors, and no document cited by an answer that started after its
 deletion returned. The same through the HTTP API is in test_api_during_churn.py.
 """
@@ -15,7 +15,7 @@ from corpus.store import CorpusStore
 from retrieval.answers import Answerer
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
-from retrieval.runtime import RefreshLoop
+from retrieval.service import IndexRefresher
 from tests.conftest import SAMPLES
 from tests.reliability.churn import Ask, run_churn
 from tests.reliability.texts import dispatch
@@ -31,7 +31,7 @@ def test_no_deleted_document_cited_after_its_deletion(store: CorpusStore) -> Non
     assert all(o.ok for o in ingest_paths(store, [SAMPLES]))
     retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
-    loop = RefreshLoop(retriever, REFRESH)
+    loop = IndexRefresher(retriever, REFRESH)
     loop.start()
 
     def make_reader() -> Ask:

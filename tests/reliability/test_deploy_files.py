@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from chinam.cli import build_parser
-from corpus.settings import Settings
+from retrieval.service import Settings
 from tests.conftest import ROOT
 from tests.reliability.served import ADMIN_TOKEN, AUTH, free_port
 

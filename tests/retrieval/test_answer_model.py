@@ -155,8 +155,8 @@ def test_threshold_rates_on_the_samples(answerer: Answerer) -> None:
         lines = (DATA / name).read_text("utf-8").splitlines()
         return [json.loads(line)["question"] for line in lines if line.strip()]
 
-    inside = collect(answerer.retriever, answerer.store, questions("questions_in_corpus.jsonl"))
-    outside = collect(answerer.retriever, answerer.store,
+    inside = collect(answerer.index.searcher, answerer.store, questions("questions_in_corpus.jsonl"))
+    outside = collect(answerer.index.searcher, answerer.store,
                       questions("questions_out_of_corpus.jsonl"))
     r = rates(inside, outside, DEFAULT_THRESHOLDS)
     assert r.n_in >= 50 and r.n_out >= 80

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.answers import Answerer, answer_to_dict
 from retrieval.answers.prose import LLMConfig, ProseWriter, Source, check_prose
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
+from retrieval.service.settings import Settings
 
 SOURCES = [
     Source(1, "Công văn số 5243/BGDĐT-NGCBQLGD", ("… bảo đảm hoàn thành trước ngày 30/9/2026 …",)),

@@ -1,18 +1,15 @@
-"""Wiring shared by the entry points: settings -> store, encoder, retriever."""
+"""Settings -> store, encoder, retriever: the one place these are constructed.
+
+Nothing here runs at import time; the encoder's heavy libraries load inside ``load_encoder``.
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
-from dataclasses import dataclass, field
-
 from corpus.db import make_engine
-from corpus.settings import Settings
 from corpus.store import CorpusStore
 from retrieval.encoder import Encoder, load_encoder
 from retrieval.indexing import IndexBuilder
-
-log = logging.getLogger(__name__)
+from retrieval.service.settings import Settings
 
 
 def open_store(settings: Settings) -> CorpusStore:
@@ -39,6 +36,7 @@ def build_retriever(
     encoder: Encoder | None = None,
     load_model: bool = True,
 ) -> IndexBuilder:
+    """The retriever of ``settings``, not yet refreshed (loads the model unless given one)."""
     if encoder is None and load_model:
         encoder = encoder_from(settings)
     return IndexBuilder(
@@ -48,31 +46,3 @@ def build_retriever(
         approximate_above=settings.dense_approximate_above,
         nprobe=settings.dense_nprobe,
     )
-
-
-@dataclass
-class RefreshLoop:
-    """Background thread that refreshes a retriever when the corpus revision changes."""
-
-    retriever: IndexBuilder
-    interval: float
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="index-refresh", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.retriever.refresh()
-            except Exception:  # keep serving the last good index; try again next tick
-                log.exception("Index refresh failed")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None

@@ -1,22 +1,22 @@
-"""The allowlist gate, run before every other handler."""
+"""The allowlist gate, run before every other handler: strangers are told, then stopped."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Chat, Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+import bot.texts as texts
 from bot.addressing import is_addressed
-from bot.services import services_of
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
 
-async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def allowlist_gate(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
-    if services_of(context).access.allows(
+    if context.access.allows(
         user.id if user else None, chat.id if chat else None
     ):
         return

@@ -1,0 +1,68 @@
+"""The seam between the entry points (bot, admin app, command line) and the layers below.
+
+Settings; the :class:`Runtime` that wires them to a store, an index and an answerer and
+keeps the index current; and the operations every entry point offers the same way: finding
+a document and its card (:mod:`~retrieval.service.catalog`), uploading a file
+(:mod:`~retrieval.service.uploads`), editing stored documents (:mod:`~retrieval.service.edits`),
+with typed refusals (:mod:`~retrieval.service.errors`).
+"""
+
+from retrieval.service.catalog import (
+    CardLink,
+    DocumentCard,
+    document_card,
+    find_documents,
+    get_document,
+)
+from retrieval.service.edits import delete_document, supersede_document, update_metadata
+from retrieval.service.errors import (
+    Conflict,
+    DocumentNotFound,
+    ServiceError,
+    TooLarge,
+    Unreadable,
+    UnsupportedType,
+    UploadError,
+)
+from retrieval.service.refresher import IndexRefresher
+from retrieval.service.runtime import IndexState, NotLoaded, Runtime
+from retrieval.service.settings import Settings
+from retrieval.service.uploads import (
+    ACCEPTED_SUFFIXES,
+    ACCEPTED_TYPES_TEXT,
+    Uploaded,
+    check_upload,
+    upload_file,
+)
+from retrieval.service.wiring import build_retriever, encoder_from, open_store
+
+__all__ = [
+    "ACCEPTED_SUFFIXES",
+    "ACCEPTED_TYPES_TEXT",
+    "CardLink",
+    "Conflict",
+    "DocumentCard",
+    "DocumentNotFound",
+    "IndexRefresher",
+    "IndexState",
+    "NotLoaded",
+    "Runtime",
+    "ServiceError",
+    "Settings",
+    "TooLarge",
+    "Unreadable",
+    "UnsupportedType",
+    "UploadError",
+    "Uploaded",
+    "build_retriever",
+    "check_upload",
+    "delete_document",
+    "document_card",
+    "encoder_from",
+    "find_documents",
+    "get_document",
+    "open_store",
+    "supersede_document",
+    "update_metadata",
+    "upload_file",
+]

@@ -1,0 +1,148 @@
+"""One process's application state, shared by the bot, the admin app and the command line.
+
+A :class:`Runtime` holds the settings, the store, the retriever (built on :meth:`Runtime.load`,
+which may load the embedding model), the answerer and the index refresher. After a write
+(an upload, an edit, an ingest) the writer calls :meth:`Runtime.after_write`, the one way a
+write asks for this process's index to catch up; other processes catch up on their timer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from corpus.store import CorpusStore
+from retrieval.answers import Answerer
+from retrieval.encoder import Encoder
+from retrieval.indexing import IndexBuilder
+from retrieval.service.refresher import IndexRefresher, Progress
+from retrieval.service.settings import Settings
+from retrieval.service.wiring import build_retriever, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What this process's index holds, for health checks and status pages."""
+
+    revision: int  # corpus revision it was built at; -1 before the first build
+    passages: int
+    mode: str  # "hybrid" (lexical + dense) or "lexical"
+    model_id: str | None
+
+
+class NotLoaded(RuntimeError):
+    """The retriever is used before :meth:`Runtime.load`."""
+
+
+class Runtime:
+    """Settings, store, retriever, answerer and refresher of one process.
+
+    ``store`` defaults to the settings' database (then closed by :meth:`close`); ``retriever``
+    to the settings' model and index directory, built by :meth:`load` (``encoder`` replaces
+    the settings' model; ``load_model=False`` means lexical-only unless ``encoder`` is given).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: CorpusStore | None = None,
+        *,
+        retriever: IndexBuilder | None = None,
+        encoder: Encoder | None = None,
+        load_model: bool = True,
+    ) -> None:
+        self.settings = settings
+        self._owns_store = store is None
+        self.store = store if store is not None else open_store(settings)
+        self._encoder = encoder
+        self._load_model = load_model
+        self._lock = threading.Lock()
+        self._retriever = retriever
+        self._refresher: IndexRefresher | None = None
+        self._answerer: Answerer | None = None
+
+    # -- the index ---------------------------------------------------------------------------
+    def load(self) -> None:
+        """Build the retriever unless built (blocking: may load the embedding model)."""
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = build_retriever(
+                    self.settings, self.store, encoder=self._encoder, load_model=self._load_model
+                )
+
+    @property
+    def loaded(self) -> bool:
+        return self._retriever is not None
+
+    @property
+    def retriever(self) -> IndexBuilder:
+        if self._retriever is None:
+            raise NotLoaded("the retriever is not loaded yet")
+        return self._retriever
+
+    @property
+    def refresher(self) -> IndexRefresher:
+        retriever = self.retriever
+        with self._lock:
+            if self._refresher is None:
+                self._refresher = IndexRefresher(retriever, self.settings.refresh_seconds)
+            return self._refresher
+
+    @property
+    def answerer(self) -> Answerer:
+        retriever = self.retriever
+        with self._lock:
+            if self._answerer is None:
+                self._answerer = Answerer.from_settings(self.store, retriever, self.settings)
+            return self._answerer
+
+    def index_state(self) -> IndexState:
+        retriever = self.retriever
+        encoder = retriever.encoder
+        return IndexState(
+            revision=retriever.revision,
+            passages=len(retriever),
+            mode=retriever.mode,
+            model_id=encoder.model_id if encoder is not None else None,
+        )
+
+    # -- keeping it current ------------------------------------------------------------------
+    def catch_up(self, progress: Progress | None = None) -> bool:
+        """Load if needed and bring the index to the corpus revision now (blocking; raises)."""
+        self.load()
+        return self.refresher.catch_up(progress)
+
+    def after_write(self) -> None:
+        """After a write made in this process: bring its index up to date (blocking).
+
+        Never raises: a failure is logged and the refresh timer retries. Callers run it off
+        their hot path (the admin app after the response, the bot in a worker thread).
+        """
+        try:
+            self.load()
+        except Exception:
+            log.exception("Could not load the retriever to refresh it after a write")
+            return
+        self.refresher.catch_up_quietly()
+
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Rebuild the index from the database (blocking; raises)."""
+        self.refresher.rebuild(progress)
+
+    def start(self, *, periodic: bool = True) -> None:
+        """Keep the loaded index current in the background: built at once if it never was,
+        then refreshed every ``settings.refresh_seconds`` when ``periodic``."""
+        self.refresher.start(periodic=periodic)
+
+    def stop(self) -> None:
+        if self._refresher is not None:
+            self._refresher.stop()
+
+    def close(self) -> None:
+        """Stop refreshing; dispose of the store's engine if this runtime opened it."""
+        self.stop()
+        if self._owns_store:
+            self.store.engine.dispose()

@@ -1,0 +1,109 @@
+"""Uploading one file: the accepted types, the checks before reading, storing it.
+
+The bot and the admin app (API and page) upload through :func:`upload_file`; ingestion itself is
+:mod:`corpus.ingest`. Refusals are typed (:mod:`retrieval.service.errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from corpus.docnumbers import parse_number
+from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
+from corpus.ingest import ingest_text, safe_name
+from corpus.models import Document
+from corpus.sizes import human_size
+from corpus.store import CorpusStore
+from retrieval.service.edits import update_metadata
+from retrieval.service.errors import Conflict, TooLarge, Unreadable, UnsupportedType
+from retrieval.service.settings import Settings
+
+_COMMON_FIRST = (".docx", ".pdf", ".txt")
+
+
+def _display_order(suffix: str) -> tuple[int, str]:
+    common = _COMMON_FIRST.index(suffix) if suffix in _COMMON_FIRST else len(_COMMON_FIRST)
+    return common, suffix
+
+
+ACCEPTED_SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES, key=_display_order))
+"""Every file type an upload may have, the common ones first (for lists shown to people)."""
+ACCEPTED_TYPES_TEXT = ", ".join(ACCEPTED_SUFFIXES[:-1]) + " hoặc " + ACCEPTED_SUFFIXES[-1]
+
+_UNSUPPORTED_CODES = {"unsupported", "needs_libreoffice"}
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    status: str  # added | updated | unchanged
+    message: str
+    document: Document
+    passages: int
+
+    @property
+    def changed(self) -> bool:
+        return self.status != "unchanged"
+
+
+def check_upload(filename: str | None, size: int | None, settings: Settings) -> str:
+    """The name an upload is stored under; refuses its type or its announced size before
+    anything is read (:class:`UnsupportedType`, :class:`TooLarge`)."""
+    name = safe_name(filename or "")
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = f"“{suffix}”" if suffix else "không có phần mở rộng"
+        raise UnsupportedType(
+            f"Định dạng tệp {shown} không được hỗ trợ; hãy gửi một trong: "
+            f"{', '.join(ACCEPTED_SUFFIXES)}.",
+            name=name,
+        )
+    limit = settings.max_upload_bytes
+    if size is not None and size > limit:
+        raise TooLarge(f"Tệp quá lớn; giới hạn là {human_size(limit)}.", size=size, limit=limit)
+    return name
+
+
+def upload_file(
+    store: CorpusStore,
+    data: bytes,
+    filename: str | None,
+    *,
+    actor: str,
+    settings: Settings,
+    overrides: Mapping[str, Any] | None = None,
+) -> Uploaded:
+    """Read and store one file. Nothing is written unless the whole document is stored.
+
+    ``overrides`` replace parsed metadata; a number the parser cannot read is kept as typed.
+    """
+    name = check_upload(filename, len(data), settings)
+    changes = dict(overrides or {})
+    free_number = None
+    if changes.get("number") and parse_number(str(changes["number"])) is None:
+        free_number = str(changes.pop("number"))  # kept as typed, set after storing
+    text = _extract(data, name, settings)
+    outcome = ingest_text(store, text, source_name=name, uploaded_by=actor, overrides=changes)
+    if outcome.status == "failed" or outcome.document_id is None:
+        raise Unreadable(outcome.message)
+    doc = store.get_document(outcome.document_id)
+    if doc is None:
+        raise Conflict("Văn bản vừa bị xóa bởi người khác; hãy tải lên lại.")
+    if free_number is not None and outcome.status != "unchanged" and doc.number != free_number:
+        doc = update_metadata(store, outcome.document_id, {"number": free_number}, actor=actor)
+    return Uploaded(outcome.status, outcome.message, doc, outcome.passages)
+
+
+def _extract(data: bytes, name: str, settings: Settings) -> str:
+    limit = settings.max_upload_bytes
+    try:
+        extracted = extract_text(data, name, max_bytes=limit, max_chars=settings.max_text_chars)
+    except ExtractionError as exc:
+        if exc.code == "too_large":
+            raise TooLarge(exc.message, size=len(data), limit=limit) from exc
+        if exc.code in _UNSUPPORTED_CODES:
+            raise UnsupportedType(exc.message, name=name) from exc
+        raise Unreadable(exc.message) from exc
+    return extracted.text
