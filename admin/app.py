@@ -53,17 +53,17 @@ def create_app(
     settings: Settings,
     *,
     store: CorpusStore | None = None,
-    retriever: IndexBuilder | None = None,
+    index: IndexBuilder | None = None,
     tokens: list[ApiToken] | None = None,
     refresh_loop: bool = True,
 ) -> FastAPI:
     """Build the app. Raises :class:`admin.auth.WeakTokenError` for missing or weak tokens.
 
-    ``store`` and ``retriever`` default to the settings' database and model; tests pass
-    their own (e.g. a lexical-only or HashEncoder retriever).
+    ``store`` and ``index`` default to the settings' database and model; tests pass
+    their own (e.g. a lexical-only or HashEncoder index).
     """
     registry = TokenRegistry(tokens if tokens is not None else tokens_from_settings(settings))
-    runtime = Runtime(settings, store, retriever=retriever)
+    runtime = Runtime(settings, store, index=index)
     runtime.load()
     ctx = AdminContext(
         runtime=runtime,

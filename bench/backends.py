@@ -74,7 +74,7 @@ def quality(
 ) -> dict[str, Any]:
     from corpus.eval_corpus import ingest_jsonl
     from retrieval.evaluate import evaluate, read_queries
-    from retrieval.service import build_retriever, open_store
+    from retrieval.service import build_index, open_store
 
     settings = Settings(
         data_dir=data_dir, embedding_model=model, embedding_backend=backend,  # type: ignore[arg-type]
@@ -82,7 +82,7 @@ def quality(
     )
     store = open_store(settings)
     ingest_jsonl(store, corpus)
-    retriever = build_retriever(settings, store)
+    retriever = build_index(settings, store)
     t0 = time.perf_counter()
     retriever.refresh()
     refresh_s = time.perf_counter() - t0

@@ -195,14 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in args.dumps:
             sets.append((path.name, *read_dump(path)))
     else:
-        from corpus.settings import Settings
-        from retrieval.runtime import build_retriever, open_store
+        from retrieval.service.settings import Settings
+        from retrieval.service.wiring import build_index, open_store
 
         if not args.data_dir:
             parser.error("--data-dir or --dumps is required")
         settings = Settings(data_dir=Path(args.data_dir))
         store = open_store(settings)
-        retriever = build_retriever(settings, store)
+        retriever = build_index(settings, store)
         retriever.refresh()
         report["mode"] = retriever.mode
         inside_q = [q for p in args.inside for q in _read(p)]

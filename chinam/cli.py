@@ -194,7 +194,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     with tqdm(total=len(queries), unit="q", desc="questions", file=sys.stderr,
               disable=not sys.stderr.isatty()) as qbar:
         report = evaluate(
-            runtime.retriever.searcher, queries, strip=args.strip_diacritics, progress=qbar.update
+            runtime.index.searcher, queries, strip=args.strip_diacritics, progress=qbar.update
         )
     report["model"] = runtime.index_state().model_id
     if not args.json:

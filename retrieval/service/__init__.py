@@ -34,7 +34,7 @@ from retrieval.service.uploads import (
     check_upload,
     upload_file,
 )
-from retrieval.service.wiring import build_retriever, encoder_from, open_store
+from retrieval.service.wiring import build_index, encoder_from, open_store
 
 __all__ = [
     "ACCEPTED_SUFFIXES",
@@ -54,7 +54,7 @@ __all__ = [
     "UnsupportedType",
     "UploadError",
     "Uploaded",
-    "build_retriever",
+    "build_index",
     "check_upload",
     "delete_document",
     "document_card",

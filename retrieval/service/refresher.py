@@ -3,7 +3,7 @@
 Every process (bot, admin, CLI, each replica) holds its own index, derived from the
 database. It catches up at start, after a write made in this process, on a timer (for
 writes made by other processes), and rebuilds from scratch on request. All of that goes
-through :class:`IndexRefresher`; nothing else refreshes a retriever.
+through :class:`IndexRefresher`; nothing else refreshes a index.
 """
 
 from __future__ import annotations
@@ -20,21 +20,21 @@ Progress = Callable[[int, int], None]
 
 
 class IndexRefresher:
-    """Refreshes ``retriever``: on demand, and in a background thread every ``interval``
+    """Refreshes ``index``: on demand, and in a background thread every ``interval``
     seconds once started (never when ``interval <= 0``).
 
-    Concurrent refreshes queue on the retriever's own lock; the later ones find nothing to do.
+    Concurrent refreshes queue on the index's own lock; the later ones find nothing to do.
     """
 
-    def __init__(self, retriever: IndexBuilder, interval: float = 0.0) -> None:
-        self.retriever = retriever
+    def __init__(self, index: IndexBuilder, interval: float = 0.0) -> None:
+        self.index = index
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def catch_up(self, progress: Progress | None = None) -> bool:
         """Bring the index to the corpus revision now; True when anything changed."""
-        return self.retriever.refresh(progress=progress)
+        return self.index.refresh(progress=progress)
 
     def catch_up_quietly(self) -> None:
         """:meth:`catch_up`, logging a failure instead of raising (the loop retries)."""
@@ -45,14 +45,14 @@ class IndexRefresher:
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Rebuild the index from the database, even at the current revision."""
-        self.retriever.refresh(force=True, progress=progress)
+        self.index.refresh(force=True, progress=progress)
 
     def start(self, *, periodic: bool = True) -> None:
         """Refresh in a background thread: at once if the index was never built, then every
         ``interval`` seconds when ``periodic``."""
         if self._thread is not None:
             return
-        first = self.retriever.revision < 0
+        first = self.index.revision < 0
         loop = periodic and self.interval > 0
         if first or loop:
             self._stop.clear()

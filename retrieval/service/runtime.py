@@ -1,6 +1,6 @@
 """One process's application state, shared by the bot, the admin app and the command line.
 
-A :class:`Runtime` holds the settings, the store, the retriever (built on :meth:`Runtime.load`,
+A :class:`Runtime` holds the settings, the store, the index (built on :meth:`Runtime.load`,
 which may load the embedding model), the answerer and the index refresher. After a write
 (an upload, an edit, an ingest) the writer calls :meth:`Runtime.after_write`, the one way a
 write asks for this process's index to catch up; other processes catch up on their timer.
@@ -18,7 +18,7 @@ from retrieval.encoder import Encoder
 from retrieval.indexing import IndexBuilder
 from retrieval.service.refresher import IndexRefresher, Progress
 from retrieval.service.settings import Settings
-from retrieval.service.wiring import build_retriever, open_store
+from retrieval.service.wiring import build_index, open_store
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +34,13 @@ class IndexState:
 
 
 class NotLoaded(RuntimeError):
-    """The retriever is used before :meth:`Runtime.load`."""
+    """The index is used before :meth:`Runtime.load`."""
 
 
 class Runtime:
-    """Settings, store, retriever, answerer and refresher of one process.
+    """Settings, store, index, answerer and refresher of one process.
 
-    ``store`` defaults to the settings' database (then closed by :meth:`close`); ``retriever``
+    ``store`` defaults to the settings' database (then closed by :meth:`close`); ``index``
     to the settings' model and index directory, built by :meth:`load` (``encoder`` replaces
     the settings' model; ``load_model=False`` means lexical-only unless ``encoder`` is given).
     """
@@ -50,7 +50,7 @@ class Runtime:
         settings: Settings,
         store: CorpusStore | None = None,
         *,
-        retriever: IndexBuilder | None = None,
+        index: IndexBuilder | None = None,
         encoder: Encoder | None = None,
         load_model: bool = True,
     ) -> None:
@@ -60,52 +60,52 @@ class Runtime:
         self._encoder = encoder
         self._load_model = load_model
         self._lock = threading.Lock()
-        self._retriever = retriever
+        self._index = index
         self._refresher: IndexRefresher | None = None
         self._answerer: Answerer | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def load(self) -> None:
-        """Build the retriever unless built (blocking: may load the embedding model)."""
+        """Build the index unless built (blocking: may load the embedding model)."""
         with self._lock:
-            if self._retriever is None:
-                self._retriever = build_retriever(
+            if self._index is None:
+                self._index = build_index(
                     self.settings, self.store, encoder=self._encoder, load_model=self._load_model
                 )
 
     @property
     def loaded(self) -> bool:
-        return self._retriever is not None
+        return self._index is not None
 
     @property
-    def retriever(self) -> IndexBuilder:
-        if self._retriever is None:
-            raise NotLoaded("the retriever is not loaded yet")
-        return self._retriever
+    def index(self) -> IndexBuilder:
+        if self._index is None:
+            raise NotLoaded("the index is not loaded yet")
+        return self._index
 
     @property
     def refresher(self) -> IndexRefresher:
-        retriever = self.retriever
+        index = self.index
         with self._lock:
             if self._refresher is None:
-                self._refresher = IndexRefresher(retriever, self.settings.refresh_seconds)
+                self._refresher = IndexRefresher(index, self.settings.refresh_seconds)
             return self._refresher
 
     @property
     def answerer(self) -> Answerer:
-        retriever = self.retriever
+        index = self.index
         with self._lock:
             if self._answerer is None:
-                self._answerer = Answerer.from_settings(self.store, retriever, self.settings)
+                self._answerer = Answerer.from_settings(self.store, index, self.settings)
             return self._answerer
 
     def index_state(self) -> IndexState:
-        retriever = self.retriever
-        encoder = retriever.encoder
+        index = self.index
+        encoder = index.encoder
         return IndexState(
-            revision=retriever.revision,
-            passages=len(retriever),
-            mode=retriever.mode,
+            revision=index.revision,
+            passages=len(index),
+            mode=index.mode,
             model_id=encoder.model_id if encoder is not None else None,
         )
 
@@ -124,7 +124,7 @@ class Runtime:
         try:
             self.load()
         except Exception:
-            log.exception("Could not load the retriever to refresh it after a write")
+            log.exception("Could not load the index to refresh it after a write")
             return
         self.refresher.catch_up_quietly()
 

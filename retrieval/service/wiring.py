@@ -1,4 +1,4 @@
-"""Settings -> store, encoder, retriever: the one place these are constructed.
+"""Settings -> store, encoder, index: the one place these are constructed.
 
 Nothing here runs at import time; the encoder's heavy libraries load inside ``load_encoder``.
 """
@@ -29,14 +29,14 @@ def encoder_from(settings: Settings) -> Encoder | None:
     )
 
 
-def build_retriever(
+def build_index(
     settings: Settings,
     store: CorpusStore,
     *,
     encoder: Encoder | None = None,
     load_model: bool = True,
 ) -> IndexBuilder:
-    """The retriever of ``settings``, not yet refreshed (loads the model unless given one)."""
+    """The index of ``settings``, not yet refreshed (loads the model unless given one)."""
     if encoder is None and load_model:
         encoder = encoder_from(settings)
     return IndexBuilder(

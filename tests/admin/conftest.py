@@ -60,7 +60,7 @@ def admin_settings(tmp_path: Path) -> Settings:
 def make_app(settings: Settings, store: CorpusStore, *, dense: bool = True) -> FastAPI:
     retriever = IndexBuilder(store, encoder=HashEncoder() if dense else None)
     retriever.refresh()
-    return create_app(settings, store=store, retriever=retriever)
+    return create_app(settings, store=store, index=retriever)
 
 
 @pytest.fixture()

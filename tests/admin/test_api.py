@@ -331,7 +331,7 @@ def test_chunked_oversized_body_is_413(client: TestClient, store: CorpusStore) -
 # -- operations ---------------------------------------------------------------------------------
 def test_reindex_runs_in_background_with_progress(client: TestClient, app: FastAPI) -> None:
     upload(client, dispatch())
-    retriever = app.state.admin.runtime.retriever
+    retriever = app.state.admin.runtime.index
     gate = threading.Event()
     original = retriever.refresh
 
@@ -396,7 +396,7 @@ def test_health_and_readiness(client: TestClient, admin_settings, store: CorpusS
     from admin.app import create_app
     from retrieval.indexing import IndexBuilder
 
-    cold = create_app(admin_settings, store=store, retriever=IndexBuilder(store))
+    cold = create_app(admin_settings, store=store, index=IndexBuilder(store))
     r = TestClient(cold).get("/readyz", headers=ADMIN)  # no lifespan: index never built
     assert r.status_code == 503 and r.json()["status"] == "not_ready"
     assert r.json()["mode"] == "lexical" and r.json()["model"] is None

@@ -39,7 +39,7 @@ def test_weak_or_placeholder_tokens_are_refused(token: str, tmp_path: Path) -> N
     settings = Settings(data_dir=tmp_path, embedding_model=None, admin_token=token,  # type: ignore[call-arg]
                         _env_file=None)
     with pytest.raises(WeakTokenError) as err:
-        create_app(settings, store=None, retriever=None)
+        create_app(settings, store=None, index=None)
     assert not str(err.value).isascii()  # the reason is given in Vietnamese
 
 
@@ -98,7 +98,7 @@ def test_named_tokens_are_the_audit_actor(tmp_path: Path, sqlite_store: CorpusSt
     secret = secrets.token_urlsafe(32)
     settings = Settings(data_dir=tmp_path, embedding_model=None,  # type: ignore[call-arg]
                         _env_file=None)
-    app = create_app(settings, store=sqlite_store, retriever=IndexBuilder(sqlite_store),
+    app = create_app(settings, store=sqlite_store, index=IndexBuilder(sqlite_store),
                      tokens=[ApiToken("van-thu-so", "admin", SecretStr(secret)),
                              ApiToken("admin", "admin", SecretStr(ADMIN_TOKEN))])
     client = TestClient(app)

@@ -38,7 +38,7 @@ def _schema_app() -> FastAPI:
                       admin_token=ADMIN_TOKEN, _env_file=None)
     retriever = IndexBuilder(store)
     retriever.refresh()  # built here, so the app starts no thread on this in-memory database
-    return create_app(config, store=store, retriever=retriever, refresh_loop=False)
+    return create_app(config, store=store, index=retriever, refresh_loop=False)
 
 
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _schema_app(), headers=ADMIN)

@@ -162,7 +162,7 @@ def callback(app: App, data: str, user_id: int = USER) -> Update:
 def test_private_question_in_hybrid_mode(tmp_path: Path, seeded: CorpusStore) -> None:
     async def scenario() -> RecordingRequest:
         async with started(tmp_path, seeded) as (app, request):
-            assert app.bot_data.runtime.answerer.retriever.mode == "hybrid"
+            assert app.bot_data.runtime.answerer.index.mode == "hybrid"
             await app.process_update(update(app, text="cac don vi phai lam gi theo nq 02"))
             return request
 

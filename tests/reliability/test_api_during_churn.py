@@ -35,7 +35,7 @@ def test_api_never_cites_a_deleted_document(store: CorpusStore, tmp_path: Path) 
     retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
     settings = admin_settings(tmp_path / "data", refresh_seconds=REFRESH)
-    app = create_app(settings, store=store, retriever=retriever)
+    app = create_app(settings, store=store, index=retriever)
     clients: list[httpx.Client] = []
     with ServerThread(app) as base:
         writer = httpx.Client(base_url=base, headers=AUTH, timeout=30)

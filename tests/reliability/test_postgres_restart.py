@@ -72,7 +72,7 @@ def served(pg: PrivatePostgres, tmp_path: Path) -> Iterator[httpx.Client]:
     retriever = IndexBuilder(store, encoder=HashEncoder(32))
     retriever.refresh()
     settings = admin_settings(tmp_path / "data", refresh_seconds=0.5, database_url=pg.url)
-    app = create_app(settings, store=store, retriever=retriever)
+    app = create_app(settings, store=store, index=retriever)
     with ServerThread(app) as base, httpx.Client(base_url=base, headers=AUTH, timeout=30) as api:
         yield api
     engine.dispose()
