@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.splitting import CAPTION_LIMIT, Block, pack, utf16_len
-from corpus.docnumbers import NEWS_TYPE
+from corpus.labels import document_title, reference_label
 from corpus.models import Document, DocumentStatus
 from corpus.text import fold, strip_diacritics
 from retrieval.answers import Answer, Citation, Obligation, citation_for
@@ -180,10 +180,8 @@ def card_view(card: DocumentCard) -> CardView:
         ref = link.reference
         if link.document is not None:
             label = document_title(link.document)
-        elif ref.ref_number:
-            label = f"{ref.ref_type} {ref.ref_number}" if ref.ref_type else ref.ref_number
         else:
-            label = ref.raw[:120]
+            label = reference_label(ref.ref_type, ref.ref_number, ref.raw)
         cites.append(LinkedDocument(label, ref.relation, ref.target_id))
     cited_by = []
     for link in card.cited_by:
@@ -197,12 +195,6 @@ def card_view(card: DocumentCard) -> CardView:
     cites.sort(key=lambda link: _RELATION_ORDER.get(link.relation, 3))
     cited_by.sort(key=lambda link: _RELATION_ORDER.get(link.relation, 3))
     return CardView(card.document, cites, cited_by, passages=card.passages)
-
-
-def document_title(doc: Document) -> str:
-    if doc.doc_type == NEWS_TYPE or not doc.number:
-        return doc.title or doc.doc_type
-    return f"{doc.doc_type} số {doc.number}"
 
 
 def citation_line(doc: Document) -> str:

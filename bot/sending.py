@@ -12,7 +12,8 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParamet
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.format import caption_html, document_title
+from bot.format import caption_html
+from corpus.labels import document_title
 from corpus.models import Document
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,11 @@ from telegram.error import BadRequest
 
 import bot.texts as texts
 from bot.context import BotContext, blocking
-from bot.format import card_html, card_view, document_list_html, document_title, esc
+from bot.format import card_html, card_view, document_list_html, esc
 from bot.keyboards import CARD, FULL_TEXT, LIST, card_keyboard, list_keyboard, parse
 from bot.sending import send_full_text, send_messages, typing
 from bot.splitting import pack
+from corpus.labels import document_title
 from corpus.models import Document
 from corpus.store import CorpusStore, DocumentFilter
 from retrieval.service import document_card, find_documents

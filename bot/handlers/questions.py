@@ -12,9 +12,10 @@ import bot.texts as texts
 from bot.access import telegram_user, wait_seconds
 from bot.addressing import is_addressed, strip_mention
 from bot.context import BotContext, blocking
-from bot.format import answer_messages, document_title
+from bot.format import answer_messages
 from bot.keyboards import FEEDBACK, MORE, answer_keyboard, parse, without
 from bot.sending import send_messages, typing
+from corpus.labels import document_title
 from corpus.models import Feedback
 from corpus.store import CorpusStore
 from retrieval.answers import Answer

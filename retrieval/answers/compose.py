@@ -26,13 +26,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from corpus.labels import short_label, status_suffix
 from corpus.models import QueryLog
 from corpus.store import CorpusStore
 from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, decide, evidence
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.implementing import implementing_page, related_documents
-from retrieval.answers.model import Answer, DocumentGroup, Page, short_label, status_suffix
+from retrieval.answers.model import Answer, DocumentGroup, Page
 from retrieval.answers.obligations import Duty
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from corpus.labels import short_label
 from corpus.models import Document, DocumentStatus
 from retrieval.answers.confidence import Evidence
 from retrieval.answers.graph import Chain, GraphNode
@@ -157,20 +158,6 @@ def citation_for(
         implements=tuple(implements),
         implemented_by=tuple(implemented_by),
     )
-
-
-def short_label(doc: Document) -> str:
-    """"Công văn 5208/BGDĐT-GDPT", or the start of the title of a document without a number."""
-    if doc.number:
-        return f"{doc.doc_type} {doc.number}"
-    return doc.title[:80]
-
-
-def status_suffix(doc: Document) -> str:
-    """" [ĐÃ BỊ THAY THẾ]" after a document that is no longer in force, else nothing."""
-    if doc.status == DocumentStatus.IN_FORCE:
-        return ""
-    return f" [{DocumentStatus.LABELS.get(doc.status, doc.status).upper()}]"
 
 
 @dataclass(frozen=True)
