@@ -1,0 +1,179 @@
+"""What people do around the corpus: questions, feedback, subscriptions, outbox, audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import col, delete, select
+
+from corpus.models import (
+    AuditLog,
+    CorpusState,
+    Document,
+    Feedback,
+    OutboxEvent,
+    Passage,
+    QueryLog,
+    Reference,
+    Subscription,
+    utcnow,
+)
+from corpus.store.base import StoreBase
+
+
+class ActivityQueries(StoreBase):
+    # -- query log and feedback ------------------------------------------------------------
+    def log_query(self, entry: QueryLog) -> int:
+        with self.session() as s, s.begin():
+            s.add(entry)
+            s.flush()
+            return entry.id or 0
+
+    def questions(
+        self, *, unanswered: bool | None = None, offset: int = 0, limit: int = 50
+    ) -> list[QueryLog]:
+        with self.session() as s:
+            stmt = select(QueryLog)
+            if unanswered is True:
+                stmt = stmt.where(QueryLog.status != "answered")
+            elif unanswered is False:
+                stmt = stmt.where(QueryLog.status == "answered")
+            stmt = stmt.order_by(col(QueryLog.id).desc()).offset(offset).limit(limit)
+            return list(s.exec(stmt).all())
+
+    def get_query(self, query_id: int) -> QueryLog | None:
+        with self.session() as s:
+            return s.get(QueryLog, query_id)
+
+    def add_feedback(self, fb: Feedback) -> int:
+        with self.session() as s, s.begin():
+            s.add(fb)
+            s.flush()
+            return fb.id or 0
+
+    def feedback(self, *, offset: int = 0, limit: int = 50) -> list[Feedback]:
+        with self.session() as s:
+            stmt = select(Feedback).order_by(col(Feedback.id).desc()).offset(offset).limit(limit)
+            return list(s.exec(stmt).all())
+
+    def stats(self) -> dict[str, Any]:
+        with self.session() as s:
+            def count(model: Any, *conds: Any) -> int:
+                stmt = select(func.count()).select_from(model).where(*conds)
+                return int(s.exec(stmt).one())
+
+            by_type = s.exec(
+                select(Document.doc_type, func.count()).group_by(Document.doc_type)
+            ).all()
+            week = utcnow() - timedelta(days=7)
+            return {
+                "documents": count(Document),
+                "passages": count(Passage),
+                "references": count(Reference),
+                "questions": count(QueryLog),
+                "unanswered": count(QueryLog, col(QueryLog.status) != "answered"),
+                "questions_7d": count(QueryLog, col(QueryLog.asked_at) >= week),
+                "feedback_up": count(Feedback, col(Feedback.value) > 0),
+                "feedback_down": count(Feedback, col(Feedback.value) < 0),
+                "subscriptions": count(Subscription),
+                "by_type": {t: int(n) for t, n in by_type},
+                "revision": (s.get(CorpusState, 1) or CorpusState()).revision,
+            }
+
+    # -- subscriptions and the outbox ---------------------------------------------------------
+    def subscribe(self, chat_id: int, topic: str) -> bool:
+        topic = " ".join(topic.split())
+        with self.session() as s, s.begin():
+            exists = s.exec(
+                select(Subscription).where(
+                    Subscription.chat_id == chat_id, Subscription.topic == topic
+                )
+            ).first()
+            if exists:
+                return False
+            s.add(Subscription(chat_id=chat_id, topic=topic))
+            return True
+
+    def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
+        with self.session() as s, s.begin():
+            stmt = delete(Subscription).where(col(Subscription.chat_id) == chat_id)
+            if topic:
+                stmt = stmt.where(col(Subscription.topic) == " ".join(topic.split()))
+            result = s.execute(stmt)
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        with self.session() as s:
+            stmt = select(Subscription)
+            if chat_id is not None:
+                stmt = stmt.where(Subscription.chat_id == chat_id)
+            return list(s.exec(stmt.order_by(col(Subscription.id))).all())
+
+    def claim_outbox(
+        self, worker: str, *, limit: int = 20, lease: timedelta = timedelta(minutes=5)
+    ) -> list[OutboxEvent]:
+        """Claim unprocessed events for ``worker``; concurrent workers never share one.
+
+        A claim whose worker did not finish within ``lease`` (it crashed) can be taken again.
+        """
+        with self.session() as s, s.begin():
+            claimable = or_(
+                col(OutboxEvent.claimed_by).is_(None),
+                col(OutboxEvent.claimed_at) < utcnow() - lease,
+            )
+            stmt = (
+                select(OutboxEvent)
+                .where(col(OutboxEvent.processed_at).is_(None), claimable)
+                .order_by(col(OutboxEvent.id))
+                .limit(limit)
+            )
+            if s.get_bind().dialect.name == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            events = list(s.exec(stmt).all())
+            claimed = []
+            for ev in events:
+                result = s.execute(
+                    update(OutboxEvent)
+                    .where(col(OutboxEvent.id) == ev.id, claimable)
+                    .values(claimed_by=worker, claimed_at=utcnow())
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    ev.claimed_by = worker
+                    claimed.append(ev)
+            return claimed
+
+    def finish_outbox(self, event_ids: Iterable[int]) -> None:
+        ids = list(event_ids)
+        if not ids:
+            return
+        with self.session() as s, s.begin():
+            s.execute(
+                update(OutboxEvent)
+                .where(col(OutboxEvent.id).in_(ids))
+                .values(processed_at=utcnow())
+            )
+
+    # -- audit -----------------------------------------------------------------------------
+    def audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        document_id: int | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        with self.session() as s, s.begin():
+            s.add(
+                AuditLog(
+                    actor=actor, action=action, document_id=document_id, before=before, after=after
+                )
+            )
+
+    def audit_log(self, *, offset: int = 0, limit: int = 50) -> list[AuditLog]:
+        with self.session() as s:
+            stmt = select(AuditLog).order_by(col(AuditLog.id).desc()).offset(offset).limit(limit)
+            return list(s.exec(stmt).all())

@@ -1,0 +1,285 @@
+"""Documents: finding, saving (with passages and references), listing, editing, deleting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, delete, select
+
+from corpus.models import (
+    AuditLog,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    OutboxEvent,
+    Passage,
+    Reference,
+    utcnow,
+)
+from corpus.store.base import StoreBase
+from corpus.store.records import AlreadyStored, DocumentFilter, jsonable
+
+
+class DocumentQueries(StoreBase):
+    # -- documents ------------------------------------------------------------------------
+    def find_by_sha(self, sha256: str) -> Document | None:
+        with self.session() as s:
+            return s.exec(select(Document).where(Document.sha256 == sha256)).first()
+
+    def find_by_identity(self, identity: str) -> list[Document]:
+        with self.session() as s:
+            stmt = select(Document).where(Document.identity == identity).order_by(col(Document.id))
+            return list(s.exec(stmt).all())
+
+    def find_by_source(self, source_name: str) -> Document | None:
+        with self.session() as s:
+            stmt = select(Document).where(
+                Document.source_name == source_name, col(Document.identity).is_(None)
+            )
+            return s.exec(stmt).first()
+
+    def save_document(
+        self,
+        doc: Document,
+        passages: Sequence[Passage],
+        references: Sequence[Reference],
+        *,
+        replaces: int | None = None,
+        actor: str | None = None,
+    ) -> Document:
+        """Store a document with its passages and references in one transaction.
+
+        With ``replaces``, the stored document of that id becomes the previous version: its
+        text is archived, its passages and references are replaced, its id is kept.
+        """
+        with self.session() as s, s.begin():
+            same = s.exec(select(Document).where(Document.sha256 == doc.sha256)).first()
+            if same is not None:
+                s.expunge(same)  # keep its loaded fields: the rollback below expires the rest
+                raise AlreadyStored(same)
+            if replaces is not None:
+                old = s.get(Document, replaces)
+                if old is None:
+                    raise LookupError(replaces)
+                s.add(
+                    DocumentVersion(
+                        document_id=old.id or 0,
+                        version=old.version,
+                        sha256=old.sha256,
+                        source_name=old.source_name,
+                        text=old.text,
+                    )
+                )
+                s.execute(delete(Passage).where(col(Passage.document_id) == replaces))
+                s.execute(delete(Reference).where(col(Reference.document_id) == replaces))
+                keep = {"id", "created_at", "status", "superseded_by_id", "visibility"}
+                for name in Document.model_fields:
+                    if name not in keep:
+                        setattr(old, name, getattr(doc, name))
+                old.version += 1
+                old.updated_at = utcnow()
+                target = old
+            else:
+                target = doc
+            s.add(target)
+            s.flush()
+            assert target.id is not None
+            for p in passages:
+                p.document_id = target.id
+                s.add(p)
+            for r in references:
+                r.document_id = target.id
+                r.target_id = self._resolve(s, r.match_key, r.key, exclude=target.id)
+                s.add(r)
+            if target.match_key:
+                s.execute(
+                    update(Reference)
+                    .where(
+                        col(Reference.match_key) == target.match_key,
+                        col(Reference.target_id).is_(None),
+                        col(Reference.document_id) != target.id,
+                    )
+                    .values(target_id=target.id)
+                )
+            s.add(
+                OutboxEvent(
+                    kind="document_updated" if replaces else "document_added",
+                    document_id=target.id,
+                )
+            )
+            s.add(
+                AuditLog(
+                    actor=actor or "",
+                    action="update_version" if replaces else "create",
+                    document_id=target.id,
+                    after={"number": target.number, "sha256": target.sha256},
+                )
+            )
+            self._bump(s)
+        return target
+
+    @staticmethod
+    def _resolve(s: Session, match_key: str | None, key: str, *, exclude: int) -> int | None:
+        if not match_key:
+            return None
+        rows = s.exec(
+            select(Document).where(Document.match_key == match_key, Document.id != exclude)
+        ).all()
+        if not rows:
+            return None
+        exact = [d for d in rows if d.number_key == key]
+        return (exact or rows)[0].id
+
+    def get_document(self, doc_id: int) -> Document | None:
+        with self.session() as s:
+            return s.get(Document, doc_id)
+
+    def documents_by_ids(self, ids: Iterable[int]) -> dict[int, Document]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        with self.session() as s:
+            rows = s.exec(select(Document).where(col(Document.id).in_(wanted))).all()
+            return {d.id: d for d in rows if d.id is not None}
+
+    def find_documents(self, number_or_key: str) -> list[Document]:
+        """Documents whose number, canonical key or match key equals the given spelling."""
+        from corpus.docnumbers import numbers_in_question, parse_number
+
+        text = number_or_key.strip()
+        with self.session() as s:
+            exact = s.exec(
+                select(Document).where(
+                    or_(col(Document.number) == text, col(Document.number_key) == text)
+                )
+            ).all()
+            if exact:
+                return list(exact)
+            parsed = parse_number(text)
+            keys = [parsed.match_key] if parsed and parsed.match_key else []
+            keys += [n.match_key for n in numbers_in_question(text) if n.match_key]
+            if not keys:
+                return []
+            return list(s.exec(select(Document).where(col(Document.match_key).in_(keys))).all())
+
+    def documents_by_match_keys(self, keys: Iterable[str]) -> list[Document]:
+        wanted = list(set(keys))
+        if not wanted:
+            return []
+        with self.session() as s:
+            return list(s.exec(select(Document).where(col(Document.match_key).in_(wanted))).all())
+
+    def list_documents(
+        self, flt: DocumentFilter | None = None, *, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Document], int]:
+        flt = flt or DocumentFilter()
+        conds: list[Any] = []
+        if flt.doc_type:
+            conds.append(col(Document.doc_type) == flt.doc_type)
+        if flt.issuer:
+            conds.append(col(Document.issuer).ilike(f"%{flt.issuer}%"))
+        if flt.status:
+            conds.append(col(Document.status) == flt.status)
+        if flt.date_from:
+            conds.append(col(Document.issue_date) >= flt.date_from)
+        if flt.date_to:
+            conds.append(col(Document.issue_date) <= flt.date_to)
+        if flt.text:
+            like = f"%{flt.text}%"
+            conds.append(
+                or_(
+                    col(Document.title).ilike(like),
+                    col(Document.subject).ilike(like),
+                    col(Document.number).ilike(like),
+                    col(Document.number_key).ilike(like),
+                )
+            )
+        with self.session() as s:
+            total = s.exec(select(func.count()).select_from(Document).where(*conds)).one()
+            rows = s.exec(
+                select(Document)
+                .where(*conds)
+                .order_by(col(Document.created_at).desc(), col(Document.id).desc())
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return list(rows), int(total)
+
+    def count_documents(self) -> int:
+        with self.session() as s:
+            return int(s.exec(select(func.count()).select_from(Document)).one())
+
+    def count_passages(self) -> int:
+        with self.session() as s:
+            return int(s.exec(select(func.count()).select_from(Passage)).one())
+
+    def update_document(
+        self,
+        doc_id: int,
+        changes: dict[str, Any],
+        *,
+        actor: str = "",
+        context_for: Any = None,
+    ) -> Document | None:
+        """Apply metadata changes; with ``context_for(doc) -> str`` passage contexts follow."""
+        with self.session() as s, s.begin():
+            doc = s.get(Document, doc_id)
+            if doc is None:
+                return None
+            before = {k: jsonable(getattr(doc, k)) for k in changes}
+            for key, value in changes.items():
+                setattr(doc, key, value)
+            doc.updated_at = utcnow()
+            if context_for is not None:
+                from corpus.hashing import content_hash
+
+                for p in s.exec(select(Passage).where(Passage.document_id == doc_id)).all():
+                    p.context = context_for(doc, p)
+                    p.content_hash = content_hash(p.context, p.text)
+                    s.add(p)
+            s.add(doc)
+            s.add(
+                AuditLog(
+                    actor=actor,
+                    action="update",
+                    document_id=doc_id,
+                    before=before,
+                    after={k: jsonable(v) for k, v in changes.items()},
+                )
+            )
+            self._bump(s)
+            return doc
+
+    def supersede(self, doc_id: int, by_id: int | None, *, actor: str = "") -> Document | None:
+        changes: dict[str, Any] = {"status": DocumentStatus.SUPERSEDED, "superseded_by_id": by_id}
+        return self.update_document(doc_id, changes, actor=actor)
+
+    def delete_document(self, doc_id: int, *, actor: str = "") -> bool:
+        with self.session() as s, s.begin():
+            doc = s.get(Document, doc_id)
+            if doc is None:
+                return False
+            s.execute(
+                update(Reference).where(col(Reference.target_id) == doc_id).values(target_id=None)
+            )
+            s.execute(
+                update(Document)
+                .where(col(Document.superseded_by_id) == doc_id)
+                .values(superseded_by_id=None)
+            )
+            s.execute(delete(Passage).where(col(Passage.document_id) == doc_id))
+            s.execute(delete(Reference).where(col(Reference.document_id) == doc_id))
+            s.execute(delete(DocumentVersion).where(col(DocumentVersion.document_id) == doc_id))
+            s.add(
+                AuditLog(
+                    actor=actor,
+                    action="delete",
+                    document_id=doc_id,
+                    before={"number": doc.number, "title": doc.title, "sha256": doc.sha256},
+                )
+            )
+            s.delete(doc)
+            self._bump(s)
+        return True

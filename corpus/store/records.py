@@ -1,0 +1,63 @@
+"""What the repository hands out besides model objects: small frozen records and filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from corpus.models import (
+    Document,
+)
+from corpus.text import bare
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """What the search indexes need of a passage."""
+
+    id: int
+    document_id: int
+    context: str
+    text: str
+    content_hash: str
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceLink:
+    """What the search needs of a reference: who cites, whom (when stored) and by what key."""
+
+    document_id: int
+    target_id: int | None
+    match_key: str | None
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    doc_type: str | None = None
+    issuer: str | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str | None = None
+
+
+class AlreadyStored(Exception):
+    """The same content was stored meanwhile (by another process); carries its document."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(document.id)
+        self.document = document
+
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def search_key(text: str) -> str:
+    """Loose matching form used for topics and titles: folded, without diacritics."""
+    return bare(text)
