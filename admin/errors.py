@@ -14,7 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-import retrieval.service.errors as refusals
+import retrieval.service as service
 
 log = logging.getLogger(__name__)
 
@@ -105,18 +105,18 @@ class Unauthorized(AdminError):
     status = 401
 
 
-_PROBLEM_OF: tuple[tuple[type[refusals.ServiceError], type[AdminError]], ...] = (
-    (refusals.DocumentNotFound, NotFound),
-    (refusals.Conflict, Conflict),
-    (refusals.TooLarge, TooLarge),
-    (refusals.UnsupportedType, UnsupportedType),
+_PROBLEM_OF: tuple[tuple[type[service.ServiceError], type[AdminError]], ...] = (
+    (service.DocumentNotFound, NotFound),
+    (service.Conflict, Conflict),
+    (service.TooLarge, TooLarge),
+    (service.UnsupportedType, UnsupportedType),
 )
 
 
-def admin_error(exc: refusals.ServiceError) -> AdminError:
+def admin_error(exc: service.ServiceError) -> AdminError:
     """The problem a refusal of the seam is answered with (an unreadable file: 422 on "file")."""
     extra: dict[str, Any] = {} if exc.document_id is None else {"document_id": exc.document_id}
-    if isinstance(exc, refusals.Unreadable):
+    if isinstance(exc, service.Unreadable):
         return Invalid(exc.message, [FieldError(field="file", message=exc.message)], **extra)
     for refusal, problem in _PROBLEM_OF:
         if isinstance(exc, refusal):
@@ -240,7 +240,7 @@ def install_handlers(
     """
     handlers = _Handlers(page_prefix, page, allowed_methods)
     app.add_exception_handler(AdminError, handlers.on_admin_error)
-    app.add_exception_handler(refusals.ServiceError, handlers.on_refusal)
+    app.add_exception_handler(service.ServiceError, handlers.on_refusal)
     app.add_exception_handler(RequestValidationError, handlers.on_validation)
     app.add_exception_handler(StarletteHTTPException, handlers.on_http)
     app.add_exception_handler(OperationalError, handlers.on_database_down)
@@ -271,7 +271,7 @@ class _Handlers:
         )
 
     async def on_refusal(self, request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, refusals.ServiceError)
+        assert isinstance(exc, service.ServiceError)
         return await self.on_admin_error(request, admin_error(exc))
 
     async def on_validation(self, request: Request, exc: Exception) -> Response:

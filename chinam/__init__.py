@@ -1,0 +1,3 @@
+"""The ``chinam`` command line (``chinam.cli.main``)."""
+
+__all__ = ["cli"]

@@ -15,3 +15,21 @@ Public modules (import them directly; importing ``corpus`` itself loads nothing)
 - ``corpus.models`` (tables), ``corpus.db`` (engines), ``corpus.store`` (every query);
 - ``corpus.hashing`` (content hashes), ``corpus.sizes`` (byte counts for people).
 """
+
+__all__ = [
+    "chunking",
+    "db",
+    "docnumbers",
+    "editing",
+    "eval_corpus",
+    "extraction",
+    "hashing",
+    "ingest",
+    "labels",
+    "models",
+    "parsing",
+    "references",
+    "sizes",
+    "store",
+    "text",
+]

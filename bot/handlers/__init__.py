@@ -21,6 +21,8 @@ from bot.handlers import commands, documents, questions, subscriptions, uploads
 from bot.handlers.allowlist import allowlist_gate
 from bot.handlers.errors import on_error
 
+__all__ = ["register_handlers"]
+
 GATE_GROUP = -1
 
 
