@@ -26,12 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.fake_telegram import FakeTelegram, make_settings, message_update, running_bot  # noqa: E402
 from corpus.db import make_engine  # noqa: E402
 from corpus.ingest import ingest_paths  # noqa: E402
 from corpus.store import CorpusStore  # noqa: E402
 from retrieval.service import encoder_from  # noqa: E402
-from tests.bot.bot_harness import make_settings, running_bot  # noqa: E402
-from tests.bot.fake_telegram import FakeTelegram, message_update  # noqa: E402
 
 QUESTIONS = [
     "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?",

@@ -15,7 +15,7 @@ from corpus.docnumbers import (
     type_code_for_name,
 )
 from corpus.parsing.lines import Line
-from corpus.parsing.names import cut_issuer
+from corpus.parsing.casing import cut_issuer
 from corpus.parsing.vocabulary import LAW_TYPES
 from corpus.text import strip_diacritics
 

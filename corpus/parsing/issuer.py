@@ -14,7 +14,7 @@ from corpus.docnumbers import TYPE_NAME_PATTERN, DocNumber
 from corpus.parsing.header import Header
 from corpus.parsing.hints import TitleHint
 from corpus.parsing.lines import Line, ascii_key, collapse
-from corpus.parsing.names import cut_issuer, readable_org
+from corpus.parsing.casing import cut_issuer, readable_org
 from corpus.parsing.vocabulary import (
     ADMIN_UNITS,
     ALIASES,

@@ -8,7 +8,7 @@ from corpus.docnumbers import DOC_TYPES, DocNumber
 from corpus.parsing.header import Header
 from corpus.parsing.hints import TitleHint, type_from_name
 from corpus.parsing.lines import Line, collapse
-from corpus.parsing.names import cap
+from corpus.parsing.casing import cap
 from corpus.parsing.vocabulary import LAW_TYPES, UNKNOWN_TYPE
 
 # "GD&TĐ - Chiều nay…", "(Dân trí) - …", "VOV.VN - …": a source tag, a dash, the lead.

@@ -3,59 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from pydantic import SecretStr
-
-from corpus.store import CorpusStore
-from retrieval.service import Settings
-
-TOKEN = "123456:TEST-token"
-ADMIN_ID = 900
 T = TypeVar("T")
-
-
-def make_settings(data_dir: Path, api_url: str, **changes: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": data_dir,
-        "embedding_model": None,
-        "telegram_token": SecretStr(TOKEN),
-        "telegram_api_url": api_url,
-        "bot_admin_ids": [ADMIN_ID],
-        "refresh_seconds": 0.2,
-        "rate_limit_per_minute": 30,
-        "_env_file": None,
-    }
-    values.update(changes)
-    return Settings(**values)
-
-
-@contextlib.asynccontextmanager
-async def running_bot(settings: Settings, store: CorpusStore, **kwargs: Any) -> AsyncIterator[Any]:
-    """The real Application built by bot.app, served by bot.main.serve, until the block ends."""
-    from bot.app import build_application
-    from bot.main import serve
-
-    options: dict[str, Any] = {"encoder": None, "load_model": False, "network_backoff": 0.05}
-    options.update(kwargs)
-    app = build_application(settings, store=store, **options)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
-    while not app.running:
-        if task.done():
-            task.result()
-            raise RuntimeError("the bot stopped at start")
-        await asyncio.sleep(0.01)
-    try:
-        yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 def run(coro: Awaitable[T], timeout: float = 45) -> T:

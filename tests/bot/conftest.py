@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.fake_telegram import FakeTelegram, make_settings
 from corpus.db import make_engine
 from corpus.store import CorpusStore
 from retrieval.service import Settings
-from tests.bot.bot_harness import make_settings
-from tests.bot.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

@@ -8,25 +8,22 @@ import sys
 import time
 from pathlib import Path
 
-from corpus.ingest import ingest_text
-from corpus.store import CorpusStore
-from retrieval.service import Settings
-from tests.bot.bot_harness import (
+from bench.fake_telegram import (
     ADMIN_ID,
-    TOKEN,
-    assert_telegram_html,
-    make_settings,
-    run,
-    running_bot,
-)
-from tests.bot.fake_telegram import (
     BOT_USER,
+    TOKEN,
     FakeTelegram,
     Recorded,
     callback_update,
+    make_settings,
     message_update,
+    running_bot,
     sent_message,
 )
+from corpus.ingest import ingest_text
+from corpus.store import CorpusStore
+from retrieval.service import Settings
+from tests.bot.bot_harness import assert_telegram_html, run
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?"

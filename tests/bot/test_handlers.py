@@ -17,14 +17,14 @@ import pytest
 from telegram import Message, Update
 from telegram.request import BaseRequest, RequestData
 
+from bench.fake_telegram import ADMIN_ID, BOT_USER, make_settings
 from bot.addressing import is_addressed, strip_mention
 from bot.app import App, build_application
 from bot.keyboards import list_callback, parse
 from corpus.db import make_engine
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
-from tests.bot.bot_harness import ADMIN_ID, make_settings, run
-from tests.bot.fake_telegram import BOT_USER
+from tests.bot.bot_harness import run
 
 USER = 42
 GROUP = -100_5

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.fake_telegram import TOKEN, FakeTelegram, message_update
 from bot.main import run as run_bot
 from retrieval.service import Settings
-from tests.bot.bot_harness import TOKEN, run
-from tests.bot.fake_telegram import FakeTelegram, message_update
+from tests.bot.bot_harness import run
 
 ROOT = Path(__file__).resolve().parents[2]
 

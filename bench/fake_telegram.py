@@ -16,16 +16,21 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from corpus.store import CorpusStore
+from retrieval.service import Settings
 
 BOT_USER = {
     "id": 7_000_001,
@@ -441,3 +446,46 @@ def running_fake() -> Iterator[FakeTelegram]:
         yield fake
     finally:
         fake.stop()
+
+
+# -- the real bot against it ---------------------------------------------------------------
+TOKEN = "123456:TEST-token"
+ADMIN_ID = 900
+
+
+def make_settings(data_dir: Path, api_url: str, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "embedding_model": None,
+        "telegram_token": SecretStr(TOKEN),
+        "telegram_api_url": api_url,
+        "bot_admin_ids": [ADMIN_ID],
+        "refresh_seconds": 0.2,
+        "rate_limit_per_minute": 30,
+        "_env_file": None,
+    }
+    values.update(changes)
+    return Settings(**values)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings, store: CorpusStore, **kwargs: Any) -> AsyncIterator[Any]:
+    """The real Application built by bot.app, served by bot.main.serve, until the block ends."""
+    from bot.app import build_application
+    from bot.main import serve
+
+    options: dict[str, Any] = {"encoder": None, "load_model": False, "network_backoff": 0.05}
+    options.update(kwargs)
+    app = build_application(settings, store=store, **options)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
+    while not app.running:
+        if task.done():
+            task.result()
+            raise RuntimeError("the bot stopped at start")
+        await asyncio.sleep(0.01)
+    try:
+        yield app
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
