@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.docnumbers import DOC_TYPES, NEWS_TYPE, DocNumber, type_code_for_name
+from corpus.parsing.casing import readable_org, sentence_case
 from corpus.parsing.dates import date_parts, find_date
 from corpus.parsing.header import Header, merge_table_header, number_in, scan_header, table_header
 from corpus.parsing.hints import DatasetLines, TitleHint, dataset_lines, parse_title_hint
 from corpus.parsing.issuer import resolve_issuer
 from corpus.parsing.lines import SEPARATOR_LINE, Line, collapse, split_lines
-from corpus.parsing.casing import readable_org, sentence_case
 from corpus.parsing.recipients import read_noi_nhan
 from corpus.parsing.signature import read_signer
 from corpus.parsing.title import compose_title, decide_doc_type, news_title

@@ -14,8 +14,8 @@ from corpus.docnumbers import (
     find_numbers,
     type_code_for_name,
 )
-from corpus.parsing.lines import Line
 from corpus.parsing.casing import cut_issuer
+from corpus.parsing.lines import Line
 from corpus.parsing.vocabulary import LAW_TYPES
 from corpus.text import strip_diacritics
 

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.docnumbers import TYPE_NAME_PATTERN, DocNumber
+from corpus.parsing.casing import cut_issuer, readable_org
 from corpus.parsing.header import Header
 from corpus.parsing.hints import TitleHint
 from corpus.parsing.lines import Line, ascii_key, collapse
-from corpus.parsing.casing import cut_issuer, readable_org
 from corpus.parsing.vocabulary import (
     ADMIN_UNITS,
     ALIASES,

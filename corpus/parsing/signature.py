@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.parsing.lines import Line, ascii_key, collapse, expand_line, has_motto, is_upper_line
 from corpus.parsing.casing import readable_title
+from corpus.parsing.lines import Line, ascii_key, collapse, expand_line, has_motto, is_upper_line
 from corpus.parsing.recipients import NOI_NHAN
 from corpus.parsing.vocabulary import AUTHORITY_PREFIX, RANKS
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from corpus.docnumbers import DOC_TYPES, DocNumber
+from corpus.parsing.casing import cap
 from corpus.parsing.header import Header
 from corpus.parsing.hints import TitleHint, type_from_name
 from corpus.parsing.lines import Line, collapse
-from corpus.parsing.casing import cap
 from corpus.parsing.vocabulary import LAW_TYPES, UNKNOWN_TYPE
 
 # "GD&TĐ - Chiều nay…", "(Dân trí) - …", "VOV.VN - …": a source tag, a dash, the lead.
