@@ -6,12 +6,16 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +139,45 @@ def _onnx_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "optimum"))
 
 
+class VectorCache:
+    """Least-recently-used vectors by text, safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            return {k: v for k in keys if (v := self._items.get(k)) is not None}
+
+    def put_many(self, items: Mapping[str, np.ndarray]) -> None:
+        """Stores (or refreshes) the items, newest last, then drops the oldest beyond the size."""
+        with self._lock:
+            for key, vec in items.items():
+                self._items[key] = vec
+                self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class SentenceTransformerEncoder:
     """An e5-style sentence-transformers model with "query: " / "passage: " prompts.
 
     Backends: ``torch`` (on CUDA when a GPU is present), ``onnx`` (ONNX Runtime, float32) and
     ``onnx-int8`` (ONNX Runtime with int8 dynamic quantisation for this CPU); ``auto`` picks
     torch on a GPU and ``onnx-int8`` on a CPU. ONNX copies are exported once into ``cache_dir``.
+
+    One instance serves an index refresh and request threads at once: after construction no
+    call changes the shared tokenizer's settings (lengths are measured on a private copy),
+    and the query cache takes a lock.
     """
 
     def __init__(
@@ -210,8 +247,11 @@ class SentenceTransformerEncoder:
         # The id names the source model's weights and the backend that ran them, so vectors
         # from two backends (or two int8 recipes) never share an index.
         self._id = with_backend(source_id, label)
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache = VectorCache(cache_size)
+        self._measure = self._length_tokenizer()
+        # The first encode sets the shared tokenizer's padding and truncation; every later one
+        # asks for the same, so none changes them while another thread tokenizes.
+        self._encode(["."], self._query_prompt, self._query_prefix, False)
 
     @property
     def backend(self) -> str:
@@ -244,25 +284,39 @@ class SentenceTransformerEncoder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
-        found = {t: v for t in texts if (v := self._cache.get(t)) is not None}
+        found = self._cache.get_many(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
             fresh = self._encode(missing, self._query_prompt, self._query_prefix, False)
             found.update(zip(missing, fresh, strict=True))
-        for t in dict.fromkeys(texts):
-            self._cache[t] = found[t]
-            self._cache.move_to_end(t)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        self._cache.put_many({t: found[t] for t in dict.fromkeys(texts)})
         # From the local map, not the cache: a batch larger than the cache evicts its own head.
         return np.stack([found[t] for t in texts])
+
+    def _length_tokenizer(self) -> Tokenizer | None:
+        """A copy of the model's fast tokenizer that pads nothing and cuts at the model's limit,
+        configured once: measuring lengths with the shared one would switch its padding off and
+        on under the feet of concurrent encodes ("RuntimeError: Already borrowed")."""
+        backend = getattr(self._model.tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            return None
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_str(backend.to_str())
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(self._model.max_seq_length)
+        return tokenizer
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Tokens each passage takes in the model (prompt included, cut at its limit)."""
         prompts = getattr(self._model, "prompts", {}) or {}
         prefix = prompts.get(self._passage_prompt or "", self._passage_prefix)
+        inputs = [prefix + t for t in texts]
+        if self._measure is not None:
+            return [len(e.ids) for e in self._measure.encode_batch(inputs)]
+        # A slow (Python) tokenizer takes padding and truncation per call and keeps no state.
         ids = self._model.tokenizer(
-            [prefix + t for t in texts], truncation=True, max_length=self._model.max_seq_length
+            inputs, truncation=True, max_length=self._model.max_seq_length
         )["input_ids"]
         return [len(x) for x in ids]
 
