@@ -25,14 +25,14 @@ DEPTH = 100
 
 
 @dataclass(frozen=True)
-class Query:
+class LabelledQuestion:
     id: str
     question: str
     relevant: frozenset[str]
     source: str
 
 
-def read_queries(path: Path) -> list[Query]:
+def read_queries(path: Path) -> list[LabelledQuestion]:
     out = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
@@ -42,7 +42,7 @@ def read_queries(path: Path) -> list[Query]:
             if "question" not in row or "relevant" not in row:
                 raise ValueError(f"{path}:{n}: each line needs 'question' and 'relevant'")
             out.append(
-                Query(
+                LabelledQuestion(
                     id=str(row.get("id", n)),
                     question=str(row["question"]),
                     relevant=frozenset(map(str, row["relevant"])),
@@ -86,12 +86,12 @@ def _mean(rows: Iterable[dict[str, float]], keys: Sequence[str]) -> dict[str, fl
 
 def evaluate(
     searcher: Searcher,
-    queries: Sequence[Query],
+    queries: Sequence[LabelledQuestion],
     *,
     strip: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    per: list[tuple[Query, dict[str, float]]] = []
+    per: list[tuple[LabelledQuestion, dict[str, float]]] = []
     latencies = []
     for q in queries:
         question = strip_diacritics(q.question) if strip else q.question
