@@ -32,6 +32,7 @@ from retrieval.service.uploads import (
     ACCEPTED_TYPES_TEXT,
     Uploaded,
     check_upload,
+    printable_text,
     upload_file,
 )
 from retrieval.service.wiring import build_index, encoder_from, open_store
@@ -62,6 +63,7 @@ __all__ = [
     "find_documents",
     "get_document",
     "open_store",
+    "printable_text",
     "supersede_document",
     "update_metadata",
     "upload_file",

@@ -6,6 +6,8 @@ The bot and the admin app (API and page) upload through :func:`upload_file`; ing
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -35,6 +37,25 @@ ACCEPTED_TYPES_TEXT = ", ".join(ACCEPTED_SUFFIXES[:-1]) + " hoặc " + ACCEPTED_
 
 _UNSUPPORTED_CODES = {"unsupported", "needs_libreoffice"}
 
+# Terminal escape sequences (CSI, OSC, two-character ESC forms, the 8-bit CSI): removed whole,
+# so "\x1b[31m" leaves nothing behind.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+)
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable_text(value: str, *, keep_newlines: bool = False) -> str:
+    """``value`` without terminal escape sequences, control characters (NUL included) and
+    bidirectional overrides; tabs and line breaks stay when ``keep_newlines``."""
+    value = _ESCAPES.sub("", value)
+    kept = "\t\n\r" if keep_newlines else ""
+    return "".join(
+        ch for ch in value
+        if ch in kept or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
+    )
+
 
 @dataclass(frozen=True)
 class Uploaded:
@@ -51,7 +72,7 @@ class Uploaded:
 def check_upload(filename: str | None, size: int | None, settings: Settings) -> str:
     """The name an upload is stored under; refuses its type or its announced size before
     anything is read (:class:`UnsupportedType`, :class:`TooLarge`)."""
-    name = safe_name(filename or "")
+    name = safe_name(printable_text(filename or ""))
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"“{suffix}”" if suffix else "không có phần mở rộng"
