@@ -150,6 +150,7 @@ async def logout(request: Request, ctx: ContextDep, session: SessionDep) -> Resp
     form = await request.form(max_files=0, max_fields=5)
     if not csrf_ok(session, form.get("csrf")):
         raise Forbidden("Biểu mẫu không hợp lệ; hãy tải lại trang.")
+    await run_in_threadpool(ctx.sessions.revoke, session)
     response = _redirect("/admin/login", ok="signedout")
     ctx.sessions.clear(response)
     return response
