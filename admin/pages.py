@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from admin.deps import AdminContext, ContextDep
-from admin.errors import Forbidden, admin_error, field_errors
+from admin.errors import Forbidden, admin_error, field_errors, retry_headers
 from admin.jobs import JobBusy
 from admin.schemas import DocumentUpdate
 from admin.session import PageSession, csrf_ok
@@ -221,7 +221,9 @@ async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) ->
         )
     except ServiceError as exc:
         problem = admin_error(exc)
-        return await _list_error(request, ctx, session, problem.detail, problem.status)
+        page = await _list_error(request, ctx, session, problem.detail, problem.status)
+        page.headers.update(retry_headers(problem) or {})
+        return page
     finally:
         await form.close()
     written = ctx if result.changed else None

@@ -22,6 +22,7 @@ from retrieval.service.errors import (
     TooLarge,
     Unreadable,
     UnsupportedType,
+    UploadBusy,
     UploadError,
 )
 from retrieval.service.refresher import IndexRefresher
@@ -53,6 +54,7 @@ __all__ = [
     "TooLarge",
     "Unreadable",
     "UnsupportedType",
+    "UploadBusy",
     "UploadError",
     "Uploaded",
     "build_index",
