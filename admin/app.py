@@ -69,7 +69,7 @@ def create_app(
         runtime=runtime,
         registry=registry,
         jobs=IndexJobs(runtime),
-        sessions=SessionCodec(session_secret(settings, registry), registry),
+        sessions=SessionCodec(session_secret(settings, registry), registry, runtime.store),
     )
 
     app = AdminAPI(
@@ -164,7 +164,9 @@ class _MethodIndex:
 
 def _error_page(request: Request, status: int, detail: str) -> Response:
     ctx = request.app.state.admin
-    session = ctx.sessions.read(request) if isinstance(ctx, AdminContext) else None
+    session = (
+        ctx.sessions.read(request, check_revoked=False) if isinstance(ctx, AdminContext) else None
+    )
     context: dict[str, Any] = {
         "user": session.principal if session else None,
         "csrf": session.csrf if session else "",

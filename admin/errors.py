@@ -105,6 +105,16 @@ class Unauthorized(AdminError):
     status = 401
 
 
+class Busy(AdminError):
+    """Try again later (HTTP 503 with Retry-After)."""
+
+    status = 503
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+
 _PROBLEM_OF: tuple[tuple[type[service.ServiceError], type[AdminError]], ...] = (
     (service.DocumentNotFound, NotFound),
     (service.Conflict, Conflict),
@@ -118,6 +128,8 @@ def admin_error(exc: service.ServiceError) -> AdminError:
     extra: dict[str, Any] = {} if exc.document_id is None else {"document_id": exc.document_id}
     if isinstance(exc, service.Unreadable):
         return Invalid(exc.message, [FieldError(field="file", message=exc.message)], **extra)
+    if isinstance(exc, service.UploadBusy):
+        return Busy(exc.message, retry_after=exc.retry_after, **extra)
     for refusal, problem in _PROBLEM_OF:
         if isinstance(exc, refusal):
             return problem(exc.message, **extra)
@@ -265,7 +277,9 @@ class _Handlers:
         if self.for_page(request):
             return self.page(request, exc.status, exc.detail)
         errors = exc.errors if isinstance(exc, Invalid) else None
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = retry_headers(exc)
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
         return problem_response(
             exc.status, exc.detail, errors=errors, headers=headers, **exc.extra
         )
@@ -312,6 +326,11 @@ class _Handlers:
         if self.for_page(request):
             return self.page(request, 500, _DEFAULT_DETAILS[500])
         return problem_response(500, _DEFAULT_DETAILS[500])
+
+
+def retry_headers(exc: AdminError) -> dict[str, str] | None:
+    """``Retry-After`` for a refusal that passes with time."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
 from retrieval.service import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -22,5 +27,22 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
 
     app = create_app(settings)
     print(f"Trang quản trị: http://{host}:{port}/admin", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.Server(server_config(app, settings, host, port)).run()
     return 0
+
+
+def server_config(app: FastAPI, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's settings for ``app``: X-Forwarded-Proto/-For are believed only from
+    ``settings.forwarded_allow_ips`` (the reverse proxy), so the page's cookies are ``Secure``
+    exactly when the visitor's connection to the proxy is HTTPS."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )

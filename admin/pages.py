@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from admin.deps import AdminContext, ContextDep
-from admin.errors import Forbidden, admin_error, field_errors
+from admin.errors import Forbidden, admin_error, field_errors, retry_headers
 from admin.jobs import JobBusy
 from admin.schemas import DocumentUpdate
 from admin.session import PageSession, csrf_ok
@@ -29,6 +29,7 @@ from retrieval.service import (
     delete_document,
     document_card,
     get_document,
+    printable_text,
     supersede_document,
     update_metadata,
     upload_file,
@@ -62,7 +63,10 @@ SessionDep = Annotated[PageSession, Depends(page_session)]
 
 
 def _safe_next(value: object) -> str:
-    if isinstance(value, str) and value.startswith("/admin") and "//" not in value:
+    if (
+        isinstance(value, str) and value.startswith("/admin") and "//" not in value
+        and value == printable_text(value) and "\\" not in value
+    ):
         return value
     return "/admin"
 
@@ -146,6 +150,7 @@ async def logout(request: Request, ctx: ContextDep, session: SessionDep) -> Resp
     form = await request.form(max_files=0, max_fields=5)
     if not csrf_ok(session, form.get("csrf")):
         raise Forbidden("Biểu mẫu không hợp lệ; hãy tải lại trang.")
+    await run_in_threadpool(ctx.sessions.revoke, session)
     response = _redirect("/admin/login", ok="signedout")
     ctx.sessions.clear(response)
     return response
@@ -159,23 +164,33 @@ def _parse_date(value: str | None) -> date | None:
         return None
 
 
+_FILTERS = {"q": 200, "type": 100, "status": 20, "issuer": 200, "date_from": 10, "date_to": 10}
+
+
+def _filters(request: Request) -> dict[str, str]:
+    """The list's filters as typed, without control characters (PostgreSQL text holds no
+    NUL) and cut to their longest useful length."""
+    params = request.query_params
+    cleaned = {k: printable_text(params.get(k) or "").strip()[:n] for k, n in _FILTERS.items()}
+    return {k: v for k, v in cleaned.items() if v}
+
+
 def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> dict[str, Any]:
     params = request.query_params
     page = int(params["page"]) if params.get("page", "").isdigit() else 1
     page = max(1, min(page, 10_000))
-    status = params.get("status") if params.get("status") in DocumentStatus.ALL else None
+    keep = _filters(request)
+    status = keep.get("status") if keep.get("status") in DocumentStatus.ALL else None
     flt = DocumentFilter(
-        doc_type=(params.get("type") or "").strip()[:100] or None,
-        issuer=(params.get("issuer") or "").strip()[:200] or None,
+        doc_type=keep.get("type"),
+        issuer=keep.get("issuer"),
         status=status,
-        date_from=_parse_date(params.get("date_from")),
-        date_to=_parse_date(params.get("date_to")),
-        text=(params.get("q") or "").replace("\x00", "").strip()[:200] or None,
+        date_from=_parse_date(keep.get("date_from")),
+        date_to=_parse_date(keep.get("date_to")),
+        text=keep.get("q"),
     )
     docs, total = ctx.store.list_documents(flt, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    keep = {k: v for k, v in params.items() if k in ("q", "type", "status", "issuer",
-                                                      "date_from", "date_to") and v}
     context = _base(request, session, "documents")
     context.update(
         docs=docs, total=total, page=page, pages=pages, filters=flt, query=keep,
@@ -206,7 +221,9 @@ async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) ->
         )
     except ServiceError as exc:
         problem = admin_error(exc)
-        return await _list_error(request, ctx, session, problem.detail, problem.status)
+        page = await _list_error(request, ctx, session, problem.detail, problem.status)
+        page.headers.update(retry_headers(problem) or {})
+        return page
     finally:
         await form.close()
     written = ctx if result.changed else None

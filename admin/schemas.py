@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from corpus.models import AuditLog, Document, DocumentStatus, Feedback, Passage, QueryLog, Reference
+from retrieval.service import printable_text
 
 StatusValue = Literal["in_force", "superseded", "withdrawn"]
 VisibilityValue = Literal["public", "internal"]
@@ -70,14 +71,25 @@ def _storable(value: Any) -> None:
             _storable(item)
 
 
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable_text(value, keep_newlines=True)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
+
+
 class _Input(BaseModel):
-    """Request bodies: text must be storable in PostgreSQL (no NUL, no lone surrogates)."""
+    """Request bodies: text must be storable in PostgreSQL (no NUL, no lone surrogates);
+    terminal escapes and other control characters are dropped (line breaks and tabs stay)."""
 
     @model_validator(mode="before")
     @classmethod
     def _only_storable_text(cls, data: Any) -> Any:
         _storable(data)
-        return data
+        return _printable(data)
 
 
 # PostgreSQL text cannot hold NUL; refusing it in the schema keeps it out of every query.

@@ -122,3 +122,7 @@ NUMBER_PROMPT = (
 )
 NUMBER_INVALID = "Mình không đọc được số hiệu “{number}”. Bạn thử lại theo dạng 37-KH/TU nhé."
 ADMIN_ONLY = "Chỉ quản trị viên mới làm được việc này."
+QUESTION_TOO_LONG = (
+    "Câu hỏi dài quá ({length} ký tự); mình chỉ tìm cho câu hỏi tối đa {limit} ký tự. "
+    "Bạn hãy hỏi ngắn gọn hơn, nêu số hiệu văn bản hoặc vài từ khóa chính nhé."
+)

@@ -179,3 +179,12 @@ class AuditLog(SQLModel, table=True):
     document_id: int | None = None
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class RevokedSession(SQLModel, table=True):
+    """A signed-out admin page session (a digest of its id): its cookie is refused until it
+    would have expired anyway, in every process sharing the database."""
+
+    __tablename__ = "revoked_session"
+    id: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(index=True)

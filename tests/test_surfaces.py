@@ -41,9 +41,10 @@ SURFACES: dict[str, list[str]] = {
     "retrieval.service": [
         "ACCEPTED_SUFFIXES", "ACCEPTED_TYPES_TEXT", "CardLink", "Conflict", "DocumentCard",
         "DocumentNotFound", "IndexRefresher", "IndexState", "NotLoaded", "Runtime",
-        "ServiceError", "Settings", "TooLarge", "Unreadable", "UnsupportedType", "UploadError",
-        "Uploaded", "build_index", "check_upload", "delete_document", "document_card",
-        "encoder_from", "find_documents", "get_document", "open_store", "supersede_document",
+        "ServiceError", "Settings", "TooLarge", "Unreadable", "UnsupportedType", "UploadBusy",
+        "UploadError", "Uploaded", "build_index", "check_upload", "delete_document", "document_card",
+        "encoder_from", "find_documents", "get_document", "open_store", "printable_text",
+        "supersede_document",
         "update_metadata", "upload_file",
     ],
 }

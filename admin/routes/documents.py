@@ -47,7 +47,7 @@ DocId = Annotated[int, Path(ge=1, le=2**31 - 1, description="id của văn bản
     response_model=UploadResult,
     responses={
         200: {"model": UploadResult, "description": "Nội dung đã có, hoặc phiên bản mới"},
-        **problem_responses(400, 401, 403, 409, 413, 415, 422),
+        **problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
     },
 )
 def upload_document(

@@ -64,6 +64,12 @@ async def answer_question(
     if chat is None or user is None:
         return
     runtime = context.runtime
+    limit = runtime.settings.max_question_chars
+    if len(question) > limit:  # refused before any search: a long question costs seconds
+        await context.bot.send_message(chat.id, texts.QUESTION_TOO_LONG.format(
+            length=f"{len(question):,}".replace(",", "."), limit=f"{limit:,}".replace(",", ".")
+        ))
+        return
     async with typing(context.bot, chat.id):
         answer = await blocking(
             runtime.answerer.answer,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
 from corpus.models import (
@@ -18,6 +19,7 @@ from corpus.models import (
     Passage,
     QueryLog,
     Reference,
+    RevokedSession,
     Subscription,
     utcnow,
 )
@@ -177,3 +179,20 @@ class ActivityQueries(StoreBase):
         with self.session() as s:
             stmt = select(AuditLog).order_by(col(AuditLog.id).desc()).offset(offset).limit(limit)
             return list(s.exec(stmt).all())
+
+    # -- admin page sessions ---------------------------------------------------------------
+    def revoke_session(self, session_id: str, expires_at: datetime) -> None:
+        """Refuse the session ``session_id`` from now on (expired revocations are dropped)."""
+        try:
+            with self.session() as s, s.begin():
+                s.execute(
+                    delete(RevokedSession).where(col(RevokedSession.expires_at) < utcnow())
+                )
+                if s.get(RevokedSession, session_id) is None:
+                    s.add(RevokedSession(id=session_id, expires_at=expires_at))
+        except IntegrityError:
+            pass  # revoked by a concurrent sign-out of the same session
+
+    def session_revoked(self, session_id: str) -> bool:
+        with self.session() as s:
+            return s.get(RevokedSession, session_id) is not None

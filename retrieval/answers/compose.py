@@ -26,6 +26,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from corpus.labels import short_label, status_suffix
 from corpus.models import QueryLog
 from corpus.store import CorpusStore
@@ -118,7 +120,10 @@ class Answerer:
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         if log_query:
-            answer.query_id = self._log(answer, hits, channel=channel, user_ref=user_ref)
+            try:
+                answer.query_id = self._log(answer, hits, channel=channel, user_ref=user_ref)
+            except (SQLAlchemyError, OSError) as exc:  # disk full, read-only database
+                log.warning("Answered without logging the question: %s", exc)
         return answer
 
     def _page(

@@ -22,6 +22,7 @@ from retrieval.service.errors import (
     TooLarge,
     Unreadable,
     UnsupportedType,
+    UploadBusy,
     UploadError,
 )
 from retrieval.service.refresher import IndexRefresher
@@ -32,6 +33,7 @@ from retrieval.service.uploads import (
     ACCEPTED_TYPES_TEXT,
     Uploaded,
     check_upload,
+    printable_text,
     upload_file,
 )
 from retrieval.service.wiring import build_index, encoder_from, open_store
@@ -52,6 +54,7 @@ __all__ = [
     "TooLarge",
     "Unreadable",
     "UnsupportedType",
+    "UploadBusy",
     "UploadError",
     "Uploaded",
     "build_index",
@@ -62,6 +65,7 @@ __all__ = [
     "find_documents",
     "get_document",
     "open_store",
+    "printable_text",
     "supersede_document",
     "update_metadata",
     "upload_file",

@@ -44,3 +44,11 @@ class TooLarge(UploadError):
 
 class Unreadable(UploadError):
     """The file was read but holds no usable text (empty, corrupt, scanned, no passages)."""
+
+
+class UploadBusy(UploadError):
+    """Too many uploads are being read at once; the same upload may be sent again later."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

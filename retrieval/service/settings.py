@@ -48,6 +48,22 @@ class Settings(BaseSettings):
 
     max_upload_bytes: int = 20 * 1024 * 1024
     max_text_chars: int = 3_000_000
+    upload_workers: int = Field(
+        default=2, ge=1, description="uploads read and stored at once by one process"
+    )
+    upload_queue: int = Field(
+        default=4, ge=0,
+        description="uploads waiting for a worker; one more is refused as busy (HTTP 503)",
+    )
+    upload_wait_seconds: float = Field(
+        default=120.0, gt=0, description="longest wait in the queue before refusing as busy"
+    )
+    upload_retry_seconds: int = Field(
+        default=15, ge=1, description="Retry-After given with a busy refusal"
+    )
+    max_question_chars: int = Field(
+        default=1000, ge=1, description="longest question the bot searches for"
+    )
 
     refresh_seconds: float = 5.0
 
@@ -70,6 +86,11 @@ class Settings(BaseSettings):
     )
     admin_session_secret: SecretStr | None = Field(
         default=None, description="signs admin page cookies; default: derived from the tokens"
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="addresses (comma-separated, networks allowed, * for any) whose "
+        "X-Forwarded-Proto/-For headers `chinam serve` trusts: the reverse proxy's",
     )
 
     llm_base_url: str | None = None

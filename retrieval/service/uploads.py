@@ -6,7 +6,11 @@ The bot and the admin app (API and page) upload through :func:`upload_file`; ing
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -18,7 +22,13 @@ from corpus.models import Document
 from corpus.sizes import human_size
 from corpus.store import CorpusStore
 from retrieval.service.edits import update_metadata
-from retrieval.service.errors import Conflict, TooLarge, Unreadable, UnsupportedType
+from retrieval.service.errors import (
+    Conflict,
+    TooLarge,
+    Unreadable,
+    UnsupportedType,
+    UploadBusy,
+)
 from retrieval.service.settings import Settings
 
 _COMMON_FIRST = (".docx", ".pdf", ".txt")
@@ -34,6 +44,25 @@ ACCEPTED_SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES, key=_displ
 ACCEPTED_TYPES_TEXT = ", ".join(ACCEPTED_SUFFIXES[:-1]) + " hoặc " + ACCEPTED_SUFFIXES[-1]
 
 _UNSUPPORTED_CODES = {"unsupported", "needs_libreoffice"}
+
+# Terminal escape sequences (CSI, OSC, two-character ESC forms, the 8-bit CSI): removed whole,
+# so "\x1b[31m" leaves nothing behind.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+)
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable_text(value: str, *, keep_newlines: bool = False) -> str:
+    """``value`` without terminal escape sequences, control characters (NUL included) and
+    bidirectional overrides; tabs and line breaks stay when ``keep_newlines``."""
+    value = _ESCAPES.sub("", value)
+    kept = "\t\n\r" if keep_newlines else ""
+    return "".join(
+        ch for ch in value
+        if ch in kept or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +80,7 @@ class Uploaded:
 def check_upload(filename: str | None, size: int | None, settings: Settings) -> str:
     """The name an upload is stored under; refuses its type or its announced size before
     anything is read (:class:`UnsupportedType`, :class:`TooLarge`)."""
-    name = safe_name(filename or "")
+    name = safe_name(printable_text(filename or ""))
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"“{suffix}”" if suffix else "không có phần mở rộng"
@@ -78,8 +107,25 @@ def upload_file(
     """Read and store one file. Nothing is written unless the whole document is stored.
 
     ``overrides`` replace parsed metadata; a number the parser cannot read is kept as typed.
+    At most ``settings.upload_workers`` uploads are read at once in a process and
+    ``settings.upload_queue`` more wait their turn; beyond that (or after waiting
+    ``upload_wait_seconds``) the upload is refused with :class:`UploadBusy`.
     """
     name = check_upload(filename, len(data), settings)
+    with _gate(settings).slot(settings):
+        return _store_upload(store, data, name, actor=actor, settings=settings,
+                             overrides=overrides)
+
+
+def _store_upload(
+    store: CorpusStore,
+    data: bytes,
+    name: str,
+    *,
+    actor: str,
+    settings: Settings,
+    overrides: Mapping[str, Any] | None,
+) -> Uploaded:
     changes = dict(overrides or {})
     free_number = None
     if changes.get("number") and parse_number(str(changes["number"])) is None:
@@ -107,3 +153,46 @@ def _extract(data: bytes, name: str, settings: Settings) -> str:
             raise UnsupportedType(exc.message, name=name) from exc
         raise Unreadable(exc.message) from exc
     return extracted.text
+
+
+class _ParseGate:
+    """A bounded pool of upload slots: ``workers`` run, ``queue`` wait, the rest are refused."""
+
+    def __init__(self, workers: int, queue: int) -> None:
+        self._admitted = threading.BoundedSemaphore(workers + queue)
+        self._running = threading.BoundedSemaphore(workers)
+
+    @contextmanager
+    def slot(self, settings: Settings) -> Iterator[None]:
+        if not self._admitted.acquire(blocking=False):
+            raise _busy(settings)
+        try:
+            if not self._running.acquire(timeout=settings.upload_wait_seconds):
+                raise _busy(settings)
+            try:
+                yield
+            finally:
+                self._running.release()
+        finally:
+            self._admitted.release()
+
+
+def _busy(settings: Settings) -> UploadBusy:
+    seconds = settings.upload_retry_seconds
+    return UploadBusy(
+        f"Máy chủ đang bận xử lý các tệp khác; hãy gửi lại sau khoảng {seconds} giây.",
+        retry_after=seconds,
+    )
+
+
+_gates: dict[tuple[int, int], _ParseGate] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(settings: Settings) -> _ParseGate:
+    """The process's pool for these sizes (created on first use)."""
+    key = (settings.upload_workers, settings.upload_queue)
+    with _gates_lock:
+        if key not in _gates:
+            _gates[key] = _ParseGate(*key)
+        return _gates[key]

@@ -333,3 +333,55 @@ def test_more_results_answers_again_from_the_next_offset(
     edits = request.sent("editMessageReplyMarkup")  # the used "more" button goes away
     assert edits and "m:" not in json.dumps(edits[0].get("reply_markup"))
     assert len(seeded.questions()) == 2
+
+
+def test_long_questions_are_refused_before_any_search(tmp_path: Path, seeded: CorpusStore) -> None:
+    asked_before = len(seeded.questions(limit=200))
+    long_question = ("các đơn vị phải làm gì theo nghị quyết 02 " * 40)[:1001]
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded, max_question_chars=1000) as (app, request):
+            await app.process_update(update(app, text=long_question))
+            await app.process_update(update(app, text="/hoi " + long_question))
+            return request
+
+    request = run(scenario())
+    replies = [p["text"] for p in request.sent()]
+    assert len(replies) == 2 and all("1.001 ký tự" in t and "1.000" in t for t in replies)
+    assert not request.sent("sendChatAction")  # no typing: nothing was searched
+    assert len(seeded.questions(limit=200)) == asked_before
+
+    async def at_the_limit() -> RecordingRequest:
+        async with started(tmp_path, seeded, max_question_chars=1000) as (app, request):
+            await app.process_update(update(app, text=long_question[:1000]))
+            return request
+
+    assert "dài quá" not in run(at_the_limit()).sent()[-1]["text"]
+    assert len(seeded.questions(limit=200)) == asked_before + 1
+
+
+def test_a_busy_upload_pool_is_told_in_vietnamese(
+    tmp_path: Path, seeded: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handlers.uploads as bot_uploads
+    import retrieval.service.uploads as uploads
+
+    # the pool is full: no slot is free and none frees up within the wait
+    monkeypatch.setattr(uploads, "_gates", {(1, 0): uploads._ParseGate(1, 0)})
+    assert uploads._gates[(1, 0)]._admitted.acquire(blocking=False)
+
+    async def fake_download(context: Any, file_id: str, name: str, user_id: int) -> Any:
+        runtime = context.runtime
+        return uploads.upload_file(runtime.store, b"text", name, actor="test",
+                                   settings=runtime.settings)
+
+    monkeypatch.setattr(bot_uploads, "download_and_store", fake_download)
+    doc = {"file_id": "f1", "file_unique_id": "u1", "file_name": "cv.txt", "file_size": 4}
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded, upload_workers=1, upload_queue=0) as (app, request):
+            await app.process_update(update(app, user_id=ADMIN_ID, document=doc))
+            return request
+
+    reply = run(scenario()).sent()[-1]["text"]
+    assert "bận" in reply and "gửi lại" in reply
