@@ -18,7 +18,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Tiến trình còn sống", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
+    """On the event loop itself: it answers even when every worker thread is busy."""
     return Health(status="ok")
 
 
