@@ -258,6 +258,11 @@ class UploadForm(_Input):
     signer: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
     status: StatusValue = _not_null()
     visibility: VisibilityValue = _not_null()
+    replace_document_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1,
+        description="id of the document this file is a new version of (without it, a new "
+        "version only of a document with the same number, or the same name and similar text)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -268,7 +273,7 @@ class UploadForm(_Input):
 
     def overrides(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set
-                if getattr(self, k) not in (None, "")}
+                if getattr(self, k) not in (None, "") and k != "replace_document_id"}
 
 
 class SupersedeRequest(BaseModel):

@@ -18,7 +18,13 @@ from corpus.models import Document
 from corpus.sizes import human_size
 from corpus.store import CorpusStore
 from retrieval.service.edits import update_metadata
-from retrieval.service.errors import Conflict, TooLarge, Unreadable, UnsupportedType
+from retrieval.service.errors import (
+    Conflict,
+    DocumentNotFound,
+    TooLarge,
+    Unreadable,
+    UnsupportedType,
+)
 from retrieval.service.settings import Settings
 
 _COMMON_FIRST = (".docx", ".pdf", ".txt")
@@ -74,18 +80,26 @@ def upload_file(
     actor: str,
     settings: Settings,
     overrides: Mapping[str, Any] | None = None,
+    replace_document_id: int | None = None,
 ) -> Uploaded:
     """Read and store one file. Nothing is written unless the whole document is stored.
 
     ``overrides`` replace parsed metadata; a number the parser cannot read is kept as typed.
+    ``replace_document_id`` stores it as a new version of that document (otherwise a new
+    version only of a document with the same number, or the same name and a similar text).
     """
     name = check_upload(filename, len(data), settings)
     changes = dict(overrides or {})
     free_number = None
     if changes.get("number") and parse_number(str(changes["number"])) is None:
         free_number = str(changes.pop("number"))  # kept as typed, set after storing
+    if replace_document_id is not None and store.get_document(replace_document_id) is None:
+        raise DocumentNotFound(f"Không có văn bản số {replace_document_id} để thay thế.")
     text = _extract(data, name, settings)
-    outcome = ingest_text(store, text, source_name=name, uploaded_by=actor, overrides=changes)
+    outcome = ingest_text(
+        store, text, source_name=name, uploaded_by=actor, overrides=changes,
+        replaces=replace_document_id,
+    )
     if outcome.status == "failed" or outcome.document_id is None:
         raise Unreadable(outcome.message)
     doc = store.get_document(outcome.document_id)
