@@ -422,3 +422,10 @@ class Readiness(BaseModel):
     index: IndexStatus
     mode: Literal["hybrid", "lexical"]
     model: str | None = Field(description="embedding model id; null when lexical-only")
+    index_files: Literal["ok", "none", "read_only", "index_rebuilt_from_database"] = Field(
+        default="none",
+        description="index files on disk: ok; none (memory only); read_only (another process "
+        "of this data directory writes them); index_rebuilt_from_database (files found did "
+        "not match their manifest or the database, see reason)",
+    )
+    reason: str | None = Field(default=None, description="why, for index_files")

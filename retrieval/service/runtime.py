@@ -31,6 +31,8 @@ class IndexState:
     passages: int
     mode: str  # "hybrid" (lexical + dense) or "lexical"
     model_id: str | None
+    files: str = "none"  # the index files: see IndexBuilder.files_state
+    files_reason: str | None = None
 
 
 class NotLoaded(RuntimeError):
@@ -102,7 +104,10 @@ class Runtime:
     def index_state(self) -> IndexState:
         index = self.index
         encoder = index.encoder
+        files, reason = index.files_state
         return IndexState(
+            files=files,
+            files_reason=reason,
             revision=index.revision,
             passages=len(index),
             mode=index.mode,
