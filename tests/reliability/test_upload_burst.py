@@ -11,14 +11,22 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
-from tests.reliability.served import ADMIN_TOKEN, AUTH, free_port
+from admin.app import create_app
+from corpus.db import make_engine
+from corpus.store import CorpusStore
+from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
+from tests.reliability.served import ADMIN_TOKEN, AUTH, ServerThread, admin_settings, free_port
 from tests.reliability.texts import dispatch
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
@@ -104,54 +112,83 @@ def _wait_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError("the server did not become ready:\n" + log.read_text()[-3000:])
 
 
-def test_health_and_questions_answer_during_an_upload_burst(db_url: str, tmp_path: Path) -> None:
+class SlowHashEncoder(HashEncoder):
+    """Hashing vectors at roughly the real model's CPU cost per passage (~25 ms)."""
+
+    def encode_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        time.sleep(0.025 * len(texts))
+        return super().encode_passages(texts)
+
+
+@pytest.mark.parametrize("server", ["subprocess", "thread-with-embedding-cost"])
+def test_health_and_questions_answer_during_an_upload_burst(
+    db_url: str, tmp_path: Path, server: str
+) -> None:
+    """``subprocess``: `chinam serve`, lexical; ``thread...``: the app with an encoder that
+    costs what the real model does, so that a refresh lasts as long as in production."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     port, log = free_port(), tmp_path / "serve.log"
-    proc = _serve(data_dir, db_url, port, log)
     base = f"http://127.0.0.1:{port}"
     polls, stop = Polls(), threading.Event()
-    try:
-        _wait_up(base, proc, log)
-        pollers = [threading.Thread(target=_poll, args=(base, polls, stop)) for _ in range(2)]
-        for t in pollers:
-            t.start()
-        with httpx.Client(base_url=base, headers=AUTH, timeout=120) as client:
-            r = client.post("/api/v1/documents",
-                            files={"file": ("ke-hoach.txt", large_document(), "text/plain")})
-            assert r.status_code == 201, r.text
-            assert r.json()["passages"] >= 350
-            uploaded = {"999/KH-SGDĐT": r.json()["document"]["id"]}
+    with ExitStack() as stack:
+        if server == "subprocess":
+            proc = _serve(data_dir, db_url, port, log)
+            stack.callback(_stop, proc)
+            _wait_up(base, proc, log)
+        else:
+            store = CorpusStore(make_engine(db_url))
+            stack.callback(store.engine.dispose)
+            index = IndexBuilder(store, encoder=SlowHashEncoder(32))
+            index.refresh()
+            settings = admin_settings(data_dir, refresh_seconds=5, database_url=db_url)
+            stack.enter_context(ServerThread(create_app(settings, store=store, index=index),
+                                             port=port))
+        stack.callback(stop.set)
+        _burst(base, polls, stop)
 
-            def upload(i: int) -> tuple[str, int]:
-                number = 700 + i
-                files = {"file": (f"cv-{number}.txt", dispatch(number, f"mục {i}"), "text/plain")}
-                resp = client.post("/api/v1/documents", files=files)
-                assert resp.status_code == 201, resp.text
-                return f"{number}/SGDĐT-VP", int(resp.json()["document"]["id"])
 
-            started = time.monotonic()
-            with ThreadPoolExecutor(PARALLEL) as pool:
-                uploaded.update(pool.map(upload, range(SMALL)))
-            burst = time.monotonic() - started
-            deadline = time.monotonic() + 120
-            while not client.get("/readyz").json()["index"]["up_to_date"]:
-                assert time.monotonic() < deadline, "the index never caught up"
-                time.sleep(0.5)
-            stop.set()
-            for t in pollers:
-                t.join(timeout=10)
-            missing = []
-            for number, doc_id in uploaded.items():
-                q = f"Văn bản {number} yêu cầu các trường làm gì?"
-                answer = client.post("/api/v1/ask", json={"question": q}).json()
-                cited = {g["citation"]["document_id"] for g in answer.get("groups", [])}
-                if doc_id not in cited:
-                    missing.append(f"{number}: {answer.get('status')} {sorted(cited)}")
-    finally:
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _burst(base: str, polls: Polls, stop: threading.Event) -> None:
+    pollers = [threading.Thread(target=_poll, args=(base, polls, stop)) for _ in range(2)]
+    for t in pollers:
+        t.start()
+    with httpx.Client(base_url=base, headers=AUTH, timeout=120) as client:
+        r = client.post("/api/v1/documents",
+                        files={"file": ("ke-hoach.txt", large_document(), "text/plain")})
+        assert r.status_code == 201, r.text
+        assert r.json()["passages"] >= 350
+        uploaded = {"999/KH-SGDĐT": r.json()["document"]["id"]}
+
+        def upload(i: int) -> tuple[str, int]:
+            number = 700 + i
+            files = {"file": (f"cv-{number}.txt", dispatch(number, f"mục {i}"), "text/plain")}
+            resp = client.post("/api/v1/documents", files=files)
+            assert resp.status_code == 201, resp.text
+            return f"{number}/SGDĐT-VP", int(resp.json()["document"]["id"])
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(PARALLEL) as pool:
+            uploaded.update(pool.map(upload, range(SMALL)))
+        burst = time.monotonic() - started
+        deadline = time.monotonic() + 120
+        while not client.get("/readyz").json()["index"]["up_to_date"]:
+            assert time.monotonic() < deadline, "the index never caught up"
+            time.sleep(0.5)
         stop.set()
-        proc.terminate()
-        proc.wait(timeout=30)
+        for t in pollers:
+            t.join(timeout=10)
+        missing = []
+        for number, doc_id in uploaded.items():
+            q = f"Văn bản {number} yêu cầu các trường làm gì?"
+            answer = client.post("/api/v1/ask", json={"question": q}).json()
+            cited = {g["citation"]["document_id"] for g in answer.get("groups", [])}
+            if doc_id not in cited:
+                missing.append(f"{number}: {answer.get('status')} {sorted(cited)}")
     print(f"{len(uploaded)} uploads ({burst:.1f}s for the burst), {polls.answered} polls, "
           f"slowest poll {polls.slowest:.2f}s")
     assert polls.failures == []
