@@ -270,6 +270,11 @@ class UploadForm(_Input):
     signer: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
     status: StatusValue = _not_null()
     visibility: VisibilityValue = _not_null()
+    replace_document_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1,
+        description="id of the document this file is a new version of (without it, a new "
+        "version only of a document with the same number, or the same name and similar text)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -280,7 +285,7 @@ class UploadForm(_Input):
 
     def overrides(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set
-                if getattr(self, k) not in (None, "")}
+                if getattr(self, k) not in (None, "") and k != "replace_document_id"}
 
 
 class SupersedeRequest(BaseModel):
@@ -429,3 +434,10 @@ class Readiness(BaseModel):
     index: IndexStatus
     mode: Literal["hybrid", "lexical"]
     model: str | None = Field(description="embedding model id; null when lexical-only")
+    index_files: Literal["ok", "none", "read_only", "index_rebuilt_from_database"] = Field(
+        default="none",
+        description="index files on disk: ok; none (memory only); read_only (another process "
+        "of this data directory writes them); index_rebuilt_from_database (files found did "
+        "not match their manifest or the database, see reason)",
+    )
+    reason: str | None = Field(default=None, description="why, for index_files")

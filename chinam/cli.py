@@ -65,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"({store.count_documents()} văn bản trong kho)."
     )
     if args.index and counts["added"] + counts["updated"]:
-        runtime.after_write()
+        runtime.after_write(wait=True)
     return 1 if counts["failed"] else 0
 
 

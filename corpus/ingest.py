@@ -176,7 +176,10 @@ def ingest_text(
     source_name: str,
     uploaded_by: str | None = None,
     overrides: dict[str, Any] | None = None,
+    replaces: int | None = None,
 ) -> IngestOutcome:
+    """Store ``text`` as a new document, or as a new version of the document ``replaces``
+    (the uploader's explicit intent), else of the one :func:`_previous_version` finds."""
     text = clean_text(text)
     if not text.strip():
         return IngestOutcome(source_name, "failed", message="Tệp không có nội dung văn bản.")
@@ -188,7 +191,14 @@ def ingest_text(
     )
     if not passages:
         return IngestOutcome(source_name, "failed", message="Không tách được đoạn văn nào.")
-    previous = _previous_version(store, doc)
+    if replaces is not None:
+        previous = store.get_document(replaces)
+        if previous is None:
+            return IngestOutcome(
+                source_name, "failed", message=f"Không có văn bản số {replaces} để thay thế."
+            )
+    else:
+        previous = _previous_version(store, doc)
     try:
         saved = store.save_document(
             doc,
@@ -213,15 +223,36 @@ def ingest_text(
 def _previous_version(store: CorpusStore, doc: Document) -> Document | None:
     """The stored document this one is a new version of, if any.
 
-    Same số/ký hiệu and either the same file name or a similar subject: a decree and its
-    appendix share a number but are different documents.
+    With a số/ký hiệu: the same number and either the same file name or a similar subject (a
+    decree and its appendix share a number but are different documents). Without one, a file
+    name says little (every school has its "thong-bao.docx"): the same name *and* a similar
+    text. Anything else is a new document; replacing one is asked for explicitly.
     """
     if not doc.identity:
-        return store.find_by_source(doc.source_name)
+        same_name = store.find_by_source(doc.source_name)
+        if same_name is not None and _similar_text(same_name.text, doc.text):
+            return same_name
+        return None
     for candidate in store.find_by_identity(doc.identity):
         if candidate.source_name == doc.source_name or _similar(candidate, doc):
             return candidate
     return None
+
+
+SIMILAR_TEXT = 0.6
+"""Share of word trigrams two texts have in common (Jaccard) to count as versions of one."""
+
+
+def _similar_text(a: str, b: str) -> bool:
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return sa == sb
+    return len(sa & sb) / len(sa | sb) >= SIMILAR_TEXT
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = bare(text).split()
+    return {tuple(words[i : i + 3]) for i in range(max(0, len(words) - 2))}
 
 
 def _similar(a: Document, b: Document) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,16 +72,27 @@ class LexicalIndex:
         return order.astype(np.int64), scores[order]
 
     def save(self, directory: Path) -> None:
+        """Write the index into ``directory``, which must not exist yet: it is written beside
+        it under a temporary name and renamed into place, so it is never seen half-written."""
         if self._bm25 is None or self._size == 0:
             return
-        directory.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(directory), show_progress=False)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+        try:
+            self._bm25.save(str(tmp), show_progress=False)
+            tmp.rename(directory)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
     @classmethod
     def load(cls, directory: Path, size: int) -> LexicalIndex:
+        """The index saved in ``directory``; ValueError unless it holds ``size`` passages."""
         import bm25s
 
         bm25 = bm25s.BM25.load(str(directory), show_progress=False)
+        rows = int(bm25.scores.get("num_docs", -1))
+        if rows != size:
+            raise ValueError(f"BM25 index holds {rows} passages, {size} expected")
         index = cls(k1=bm25.k1, b=bm25.b)
         index._bm25, index._vocab, index._size = bm25, dict(bm25.vocab_dict), size
         return index

@@ -63,7 +63,7 @@ def upload_document(
     data = file.file.read(settings.max_upload_bytes + 1)
     result = service.upload_file(
         ctx.store, data, name, actor=principal.name, settings=settings,
-        overrides=overrides.overrides(),
+        overrides=overrides.overrides(), replace_document_id=overrides.replace_document_id,
     )
     doc = result.document
     if result.status == "added":

@@ -18,7 +18,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Tiến trình còn sống", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
+    """On the event loop itself: it answers even when every worker thread is busy."""
     return Health(status="ok")
 
 
@@ -49,5 +50,7 @@ def readyz(ctx: ContextDep, principal: PrincipalDep) -> JSONResponse:
         index=index,
         mode=index.mode,
         model=state.model_id,
+        index_files=state.files,  # type: ignore[arg-type]
+        reason=state.files_reason,
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if ready else 503)

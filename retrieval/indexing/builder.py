@@ -58,6 +58,7 @@ class IndexBuilder:
         self._tokens: dict[str, list[str]] = {}
         self._disk_lexical: tuple[str, LexicalIndex] | None = None
         self._loaded_from_disk = False
+        self._disk_problem: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -75,6 +76,20 @@ class IndexBuilder:
 
     def __len__(self) -> int:
         return len(self._searcher)
+
+    @property
+    def files_state(self) -> tuple[str, str | None]:
+        """(state, reason) of the index files: ``none`` (kept in memory only by design),
+        ``index_rebuilt_from_database`` (files found did not match their manifest or the
+        database; the reason says how), ``read_only`` (another process writes them) or ``ok``.
+        """
+        if self.files is None:
+            return "none", None
+        if self._disk_problem is not None:
+            return "index_rebuilt_from_database", self._disk_problem
+        if self.files.writer is False:
+            return "read_only", "another process writes the index files of this data directory"
+        return "ok", None
 
     def refresh(self, *, force: bool = False, progress: Progress | None = None) -> bool:
         """Bring the indexes to the store's revision; True when anything changed."""
@@ -127,7 +142,9 @@ class IndexBuilder:
         """The BM25 index of ``records``: the one on disk when it was built from them."""
         disk, self._disk_lexical = self._disk_lexical, None
         if disk is not None and disk[0] == passages_digest(records):
-            return disk[1]
+            if len(disk[1]) == len(records):
+                return disk[1]
+            self._disk_problem = f"BM25 holds {len(disk[1])} rows, the database {len(records)}"
         live: dict[str, list[str]] = {}
         docs = []
         for r in records:
@@ -166,6 +183,7 @@ class IndexBuilder:
             dense_options=self._dense_options,
         )
         self._disk_lexical = stored.lexical
+        self._disk_problem = stored.problem
         if stored.dense is not None:
             self._dense, self._dense_hashes = stored.dense, stored.dense_hashes
 

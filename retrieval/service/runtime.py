@@ -31,6 +31,8 @@ class IndexState:
     passages: int
     mode: str  # "hybrid" (lexical + dense) or "lexical"
     model_id: str | None
+    files: str = "none"  # the index files: see IndexBuilder.files_state
+    files_reason: str | None = None
 
 
 class NotLoaded(RuntimeError):
@@ -102,7 +104,10 @@ class Runtime:
     def index_state(self) -> IndexState:
         index = self.index
         encoder = index.encoder
+        files, reason = index.files_state
         return IndexState(
+            files=files,
+            files_reason=reason,
             revision=index.revision,
             passages=len(index),
             mode=index.mode,
@@ -115,18 +120,23 @@ class Runtime:
         self.load()
         return self.refresher.catch_up(progress)
 
-    def after_write(self) -> None:
-        """After a write made in this process: bring its index up to date (blocking).
+    def after_write(self, *, wait: bool = False) -> None:
+        """After a write made in this process: have its index catch up.
 
-        Never raises: a failure is logged and the refresh timer retries. Callers run it off
-        their hot path (the admin app after the response, the bot in a worker thread).
+        Returns at once: the refresher's thread runs the pass, and requests made during a
+        pass coalesce into one more. With ``wait`` (the command line) it loads the index if
+        needed and refreshes before returning. Never raises: a failure is logged and retried.
         """
-        try:
-            self.load()
-        except Exception:
-            log.exception("Could not load the index to refresh it after a write")
+        if wait:
+            try:
+                self.load()
+            except Exception:
+                log.exception("Could not load the index to refresh it after a write")
+                return
+            self.refresher.catch_up_quietly()
             return
-        self.refresher.catch_up_quietly()
+        if self.loaded:  # an index not loaded yet is built from the database when it is
+            self.refresher.request()
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Rebuild the index from the database (blocking; raises)."""

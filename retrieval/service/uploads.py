@@ -24,6 +24,7 @@ from corpus.store import CorpusStore
 from retrieval.service.edits import update_metadata
 from retrieval.service.errors import (
     Conflict,
+    DocumentNotFound,
     TooLarge,
     Unreadable,
     UnsupportedType,
@@ -103,10 +104,13 @@ def upload_file(
     actor: str,
     settings: Settings,
     overrides: Mapping[str, Any] | None = None,
+    replace_document_id: int | None = None,
 ) -> Uploaded:
     """Read and store one file. Nothing is written unless the whole document is stored.
 
     ``overrides`` replace parsed metadata; a number the parser cannot read is kept as typed.
+    ``replace_document_id`` stores it as a new version of that document (otherwise a new
+    version only of a document with the same number, or the same name and a similar text).
     At most ``settings.upload_workers`` uploads are read at once in a process and
     ``settings.upload_queue`` more wait their turn; beyond that (or after waiting
     ``upload_wait_seconds``) the upload is refused with :class:`UploadBusy`.
@@ -114,7 +118,7 @@ def upload_file(
     name = check_upload(filename, len(data), settings)
     with _gate(settings).slot(settings):
         return _store_upload(store, data, name, actor=actor, settings=settings,
-                             overrides=overrides)
+                             overrides=overrides, replace_document_id=replace_document_id)
 
 
 def _store_upload(
@@ -125,13 +129,19 @@ def _store_upload(
     actor: str,
     settings: Settings,
     overrides: Mapping[str, Any] | None,
+    replace_document_id: int | None,
 ) -> Uploaded:
     changes = dict(overrides or {})
     free_number = None
     if changes.get("number") and parse_number(str(changes["number"])) is None:
         free_number = str(changes.pop("number"))  # kept as typed, set after storing
+    if replace_document_id is not None and store.get_document(replace_document_id) is None:
+        raise DocumentNotFound(f"Không có văn bản số {replace_document_id} để thay thế.")
     text = _extract(data, name, settings)
-    outcome = ingest_text(store, text, source_name=name, uploaded_by=actor, overrides=changes)
+    outcome = ingest_text(
+        store, text, source_name=name, uploaded_by=actor, overrides=changes,
+        replaces=replace_document_id,
+    )
     if outcome.status == "failed" or outcome.document_id is None:
         raise Unreadable(outcome.message)
     doc = store.get_document(outcome.document_id)

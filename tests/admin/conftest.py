@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from admin.app import create_app
 from corpus.store import CorpusStore
@@ -69,15 +71,27 @@ def app(admin_settings: Settings, store: CorpusStore) -> FastAPI:
     return make_app(admin_settings, store)
 
 
+class SettledClient(TestClient):
+    """A test client that, after each request, waits for the index refresh a write asked for
+    (the app refreshes in its own background thread, after the response)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().request(*args, **kwargs)
+        runtime = self.app.state.admin.runtime  # type: ignore[attr-defined]
+        if runtime.loaded:
+            runtime.refresher.wait_idle(timeout=30)
+        return response
+
+
 @pytest.fixture()
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+    with SettledClient(app) as c:
         yield c
 
 
 @pytest.fixture()
 def sqlite_client(admin_settings: Settings, sqlite_store: CorpusStore) -> Iterator[TestClient]:
-    with TestClient(make_app(admin_settings, sqlite_store)) as c:
+    with SettledClient(make_app(admin_settings, sqlite_store)) as c:
         yield c
 
 

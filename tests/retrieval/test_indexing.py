@@ -1,6 +1,14 @@
 """The index builder's snapshot: what it precomputes so that searching needs no database."""
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus.hashing import sha256_text
+from corpus.ingest import ingest_text
 from corpus.store import CorpusStore, ReferenceLink
+from corpus.text import clean_text
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
 from retrieval.indexing.builder import number_documents
@@ -43,3 +51,67 @@ def test_a_refresh_replaces_the_snapshot_whole(seeded_store: CorpusStore) -> Non
     assert builder.searcher is before
     assert builder.refresh(force=True)
     assert builder.searcher is not before and len(builder.searcher) == len(before)
+
+
+QUESTIONS = ("cac don vi phai lam gi theo nq 02", "kiểm kê thiết bị thư viện")
+EXTRA = """UBND TỈNH LONG AN
+SỞ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 4321/SGDĐT-VP
+V/v kiểm kê thiết bị thư viện năm 2026
+Long An, ngày 05 tháng 11 năm 2026
+Kính gửi: Các trường trung học phổ thông.
+1. Các trường kiểm kê thiết bị thư viện, sách giáo khoa và báo cáo về Sở trước ngày 15/12/2026.
+2. Thư viện trường lập biên bản kiểm kê, đề xuất thanh lý thiết bị hư hỏng.
+Nơi nhận:
+- Như trên;
+GIÁM ĐỐC
+"""
+
+
+def _bm25_dir(index_dir: Path) -> Path:
+    found = sorted(p.parent for p in index_dir.rglob("params.index.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _ranking(builder: IndexBuilder) -> list[list[int]]:
+    searcher = builder.searcher
+    return [[h.passage_id for h in searcher.search(searcher.parse(q), k=10)] for q in QUESTIONS]
+
+
+@pytest.mark.parametrize("stale", ["smaller", "bigger"])
+def test_a_stale_bm25_directory_beside_a_valid_manifest_is_rebuilt(
+    seeded_store: CorpusStore, tmp_path: Path, stale: str
+) -> None:
+    index_dir = tmp_path / "index"
+    if stale == "smaller":  # BM25 files of an earlier revision, with fewer passages
+        IndexBuilder(seeded_store, index_dir=index_dir).refresh()
+        shutil.copytree(_bm25_dir(index_dir), tmp_path / "stale")
+        assert ingest_text(seeded_store, EXTRA, source_name="cv-4321.txt").ok
+    else:  # BM25 files of a bigger corpus
+        other = tmp_path / "other"
+        IndexBuilder(seeded_store, index_dir=other).refresh()
+        assert ingest_text(seeded_store, EXTRA, source_name="cv-4321.txt").ok
+        IndexBuilder(seeded_store, index_dir=other).refresh()
+        shutil.copytree(_bm25_dir(other), tmp_path / "stale")
+        doc = seeded_store.find_by_sha(sha256_text(clean_text(EXTRA)))
+        assert doc is not None and doc.id is not None
+        seeded_store.delete_document(doc.id)
+    IndexBuilder(seeded_store, index_dir=index_dir).refresh()  # a valid manifest, then ...
+    current = _bm25_dir(index_dir)
+    shutil.rmtree(current)
+    shutil.copytree(tmp_path / "stale", current)  # ... its BM25 files swapped behind its back
+
+    restarted = IndexBuilder(seeded_store, index_dir=index_dir)
+    restarted.refresh()
+    fresh = IndexBuilder(seeded_store)
+    fresh.refresh()
+    assert _ranking(restarted) == _ranking(fresh)
+    assert all(_ranking(fresh))
+    state, reason = restarted.files_state
+    assert state == "index_rebuilt_from_database"
+    assert reason and "bm25" in reason.lower()
+    again = IndexBuilder(seeded_store, index_dir=index_dir)  # the rebuilt files are trusted
+    again.refresh()
+    assert again.files_state == ("ok", None)
+    assert _ranking(again) == _ranking(fresh)
