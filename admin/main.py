@@ -5,15 +5,25 @@ from __future__ import annotations
 import sys
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
+from corpus.db import SchemaNotCurrent, check_schema
 from retrieval.service import Settings
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Run the admin app until interrupted. Refuses to start (exit code 2) without strong tokens."""
+    """Run the admin app until interrupted.
+
+    Refuses to start (exit code 2) without strong tokens or on a database that needs
+    ``chinam db upgrade``.
+    """
     try:
         TokenRegistry(tokens_from_settings(settings))
+        check_schema(settings.db_url)
     except WeakTokenError as exc:
         print(f"Không khởi động trang quản trị: {exc}", file=sys.stderr)
+        return 2
+    except SchemaNotCurrent as refused:
+        print(f"Không khởi động trang quản trị / Admin not started.\n{refused.message}",
+              file=sys.stderr)
         return 2
 
     import uvicorn
