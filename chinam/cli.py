@@ -227,10 +227,15 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from corpus.db import make_engine, upgrade_schema
+    from corpus.db import backup_sqlite, make_engine, schema_state, upgrade_schema
 
     engine = make_engine(_settings(args).db_url, create=False)
     try:
+        state = schema_state(engine)
+        if state.known and not (state.empty or state.up_to_date):
+            backup = backup_sqlite(engine, f"before-{state.head}")
+            if backup is not None:
+                print(f"Đã sao lưu cơ sở dữ liệu vào {backup}.")
         done = upgrade_schema(engine)
     finally:
         engine.dispose()
@@ -241,7 +246,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     else:
         if done.stamped:
             print("Đã nhận ra cơ sở dữ liệu tạo trước khi có migrations: đánh dấu phiên bản gốc.")
-        print(f"Đã nâng cấp cơ sở dữ liệu: {done.before.label} → {done.after}.")
+        before = "chưa đánh số" if done.before.unversioned else done.before.label
+        print(f"Đã nâng cấp cơ sở dữ liệu: {before} → {done.after}.")
     return 0
 
 

@@ -9,6 +9,7 @@ with the package). A new, empty database is created at the newest revision by
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -193,6 +194,27 @@ def upgrade_schema(engine: Engine) -> Upgrade:
             MigrationContext.configure(conn).stamp(_scripts(), BASE_REVISION)
         command.upgrade(alembic_config(conn), "head")
         return Upgrade(before, _state(conn).label, stamped=before.unversioned)
+
+
+def backup_sqlite(engine: Engine, tag: str) -> Path | None:
+    """Copy a SQLite database file aside (online backup) as ``<file>.<tag>.bak``.
+
+    SQLite applies schema changes without a surrounding transaction, so ``chinam db upgrade``
+    keeps this copy first. None for PostgreSQL and in-memory databases (use ``pg_dump``).
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    source = Path(database)
+    target = source.with_name(f"{source.name}.{tag}.bak")
+    raw = engine.raw_connection()
+    try:
+        with sqlite3.connect(target) as copy:
+            raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+        copy.close()
+    finally:
+        raw.close()
+    return target
 
 
 @contextmanager

@@ -17,7 +17,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, make_url, text
 from sqlmodel import SQLModel
 
 from chinam.cli import main as chinam
@@ -233,11 +233,21 @@ def test_chinam_db_upgrade_is_idempotent(
     legacy_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _cli_env(legacy_url, monkeypatch)
+    with pytest.raises(SchemaNotCurrent) as refused:
+        check_schema(legacy_url)
+    head = refused.value.state.head
     assert chinam(["db", "current"]) == 1
     assert "chinam db upgrade" in capsys.readouterr().out
     assert chinam(["db", "upgrade"]) == 0
     first = capsys.readouterr().out
-    assert "phiên bản gốc" in first and "→" in first
+    assert "phiên bản gốc" in first and f"chưa đánh số → {head}" in first
+    if legacy_url.startswith("sqlite"):  # the file as it was, kept aside before the upgrade
+        backup = Path(f"{make_url(legacy_url).database}.before-{head}.bak")
+        assert str(backup) in first
+        copy = _raw(f"sqlite:///{backup}")
+        assert schema_state(copy).unversioned
+        assert CorpusStore(copy).count_documents() == 2
+        copy.dispose()
     assert chinam(["db", "upgrade"]) == 0
     assert "không có gì để làm" in capsys.readouterr().out
     assert chinam(["db", "current"]) == 0
