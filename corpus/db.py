@@ -130,11 +130,13 @@ def create_schema(engine: Engine) -> SchemaState:
     Safe when several processes start at once. Raises :class:`SchemaNotCurrent` for an
     existing database that is not at the newest revision.
     """
-    with _schema_lock(engine) as conn:
-        state = _state(conn)
-        if state.empty:
-            _create_at_head(conn)
-            return _state(conn)
+    state = schema_state(engine)
+    if state.empty:
+        with _schema_lock(engine) as conn:
+            state = _state(conn)  # again: another process may have created it meanwhile
+            if state.empty:
+                _create_at_head(conn)
+                return _state(conn)
     if not state.up_to_date:
         raise SchemaNotCurrent(state)
     return state
@@ -199,8 +201,9 @@ def upgrade_schema(engine: Engine) -> Upgrade:
 def backup_sqlite(engine: Engine, tag: str) -> Path | None:
     """Copy a SQLite database file aside (online backup) as ``<file>.<tag>.bak``.
 
-    SQLite applies schema changes without a surrounding transaction, so ``chinam db upgrade``
-    keeps this copy first. None for PostgreSQL and in-memory databases (use ``pg_dump``).
+    ``chinam db upgrade`` keeps this copy first: an upgrade that fails is rolled back, but a
+    revision that ran and turned out wrong is undone only from a copy. None for PostgreSQL and
+    in-memory databases (use ``pg_dump``).
     """
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
@@ -219,10 +222,12 @@ def backup_sqlite(engine: Engine, tag: str) -> Path | None:
 
 @contextmanager
 def _schema_lock(engine: Engine) -> Iterator[Connection]:
-    """One transaction, exclusive among schema changers on PostgreSQL.
+    """One transaction for the whole change, exclusive among schema changers.
 
-    On SQLite, foreign keys are off while tables may be rebuilt (Alembic's batch mode
-    copies and drops tables: with them on, dropping the old table would cascade).
+    PostgreSQL: an advisory lock. SQLite: ``BEGIN IMMEDIATE`` (the write lock up front; the
+    driver would otherwise run DDL outside any transaction, so a failed revision would leave
+    the file half changed), with foreign keys off while tables may be rebuilt (Alembic's batch
+    mode copies and drops tables: with them on, dropping the old table would cascade).
     """
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
@@ -231,7 +236,9 @@ def _schema_lock(engine: Engine) -> Iterator[Connection]:
             conn.commit()
         try:
             with conn.begin():
-                if not sqlite:
+                if sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
                 yield conn
         finally:

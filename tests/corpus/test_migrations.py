@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 from chinam.cli import main as chinam
 from corpus.db import (
     BASE_REVISION,
+    VERSION_TABLE,
     SchemaMismatch,
     SchemaNotCurrent,
     alembic_config,
@@ -188,6 +189,18 @@ def test_upgrade_keeps_every_row_and_applies_the_new_revision(
     # and the upgraded database takes new writes (sequences and autoincrement intact)
     assert store.delete_document(2, actor="test")
     assert store.count_documents() == 1 and store.get_document(1).superseded_by_id is None  # type: ignore[union-attr]
+
+
+def test_a_failed_upgrade_leaves_the_database_as_it_was(legacy_store: CorpusStore) -> None:
+    engine = legacy_store.engine
+    with engine.begin() as conn:  # an index of the next revision's name already there
+        conn.exec_driver_sql("CREATE INDEX ix_document_created_at ON document (updated_at)")
+    with pytest.raises(Exception, match="ix_document_created_at"):
+        upgrade_schema(engine)
+    state = schema_state(engine)
+    assert state.unversioned and "ix_document_superseded_by_id" not in _indexes(engine, "document")
+    assert VERSION_TABLE not in inspect(engine).get_table_names()
+    assert legacy_store.count_documents() == 2 and legacy_store.revision() == 7
 
 
 def test_an_outdated_versioned_database_is_upgraded(db_url: str) -> None:
