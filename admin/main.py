@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
+from corpus.db import SchemaNotCurrent, check_schema
 from retrieval.service import Settings
 
 if TYPE_CHECKING:
@@ -14,11 +15,20 @@ if TYPE_CHECKING:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Run the admin app until interrupted. Refuses to start (exit code 2) without strong tokens."""
+    """Run the admin app until interrupted.
+
+    Refuses to start (exit code 2) without strong tokens or on a database that needs
+    ``chinam db upgrade``.
+    """
     try:
         TokenRegistry(tokens_from_settings(settings))
+        check_schema(settings.db_url)
     except WeakTokenError as exc:
         print(f"Không khởi động trang quản trị: {exc}", file=sys.stderr)
+        return 2
+    except SchemaNotCurrent as refused:
+        print(f"Không khởi động trang quản trị / Admin not started.\n{refused.message}",
+              file=sys.stderr)
         return 2
 
     import uvicorn

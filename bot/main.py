@@ -10,6 +10,7 @@ import signal
 import sys
 
 from bot.app import ALLOWED_UPDATES, App, ConfigurationError, build_application
+from corpus.db import SchemaNotCurrent, check_schema
 from retrieval.service import Settings
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,13 @@ def configure_logging() -> None:
 
 
 def run(settings: Settings) -> int:
+    """Run the bot until interrupted; exit code 2 without a token or on an unmigrated database."""
     configure_logging()
+    try:
+        check_schema(settings.db_url)
+    except SchemaNotCurrent as refused:
+        print(f"Không khởi động bot / Bot not started.\n{refused.message}", file=sys.stderr)
+        return 2
     try:
         app = build_application(settings)
     except ConfigurationError:

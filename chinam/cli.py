@@ -1,4 +1,4 @@
-"""`chinam` command line: ingest, docs, show, delete, ask, eval, serve, bot."""
+"""`chinam` command line: ingest, docs, show, delete, ask, eval, serve, bot, db."""
 
 from __future__ import annotations
 
@@ -226,6 +226,52 @@ def cmd_bot(args: argparse.Namespace) -> int:
     return run(_settings(args))
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from corpus.db import backup_sqlite, make_engine, schema_state, upgrade_schema
+
+    engine = make_engine(_settings(args).db_url, create=False)
+    try:
+        state = schema_state(engine)
+        if state.known and not (state.empty or state.up_to_date):
+            backup = backup_sqlite(engine, f"before-{state.head}")
+            if backup is not None:
+                print(f"Đã sao lưu cơ sở dữ liệu vào {backup}.")
+        done = upgrade_schema(engine)
+    finally:
+        engine.dispose()
+    if done.created:
+        print(f"Đã tạo cơ sở dữ liệu mới ở phiên bản {done.after}.")
+    elif not done.changed:
+        print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({done.after}), không có gì để làm.")
+    else:
+        if done.stamped:
+            print("Đã nhận ra cơ sở dữ liệu tạo trước khi có migrations: đánh dấu phiên bản gốc.")
+        before = "chưa đánh số" if done.before.unversioned else done.before.label
+        print(f"Đã nâng cấp cơ sở dữ liệu: {before} → {done.after}.")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from corpus.db import make_engine, schema_state
+
+    engine = make_engine(_settings(args).db_url, create=False)
+    try:
+        state = schema_state(engine)
+    finally:
+        engine.dispose()
+    if state.empty:
+        verdict = "trống (sẽ được tạo ở phiên bản mới nhất khi dùng lần đầu)"
+    elif state.up_to_date:
+        verdict = "mới nhất"
+    elif state.known:
+        verdict = "cần nâng cấp: chạy `chinam db upgrade`"
+    else:
+        verdict = "phiên bản lạ: cần bản Chỉ Nam mới hơn"
+    current = "chưa đánh số" if state.unversioned else state.label
+    print(f"Phiên bản hiện tại: {current}; mới nhất: {state.head} ({verdict}).")
+    return 0 if state.empty or state.up_to_date else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chinam", description="Chỉ Nam: hỏi đáp văn bản chỉ đạo")
     parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định CHINAM_DATA_DIR hoặc ./data)")
@@ -276,10 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bot", help="chạy bot Telegram")
     p.set_defaults(func=cmd_bot)
+
+    p = sub.add_parser("db", help="lược đồ cơ sở dữ liệu (migrations)")
+    db = p.add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="nâng cấp lên phiên bản mới nhất").set_defaults(
+        func=cmd_db_upgrade
+    )
+    db.add_parser("current", help="phiên bản hiện tại").set_defaults(func=cmd_db_current)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from corpus.db import SchemaNotCurrent
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -287,6 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
+    except SchemaNotCurrent as refused:
+        print(refused.message, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -12,7 +12,8 @@ Public modules (import them directly; importing ``corpus`` itself loads nothing)
 - ``corpus.ingest``: file or text -> stored document; ``corpus.eval_corpus``: JSONL
   evaluation corpora;
 - ``corpus.editing``: metadata edits after ingestion;
-- ``corpus.models`` (tables), ``corpus.db`` (engines), ``corpus.store`` (every query);
+- ``corpus.models`` (tables), ``corpus.db`` (engines, schema migrations), ``corpus.store``
+  (every query);
 - ``corpus.hashing`` (content hashes), ``corpus.sizes`` (byte counts for people).
 """
 

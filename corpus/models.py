@@ -53,13 +53,13 @@ class Document(SQLModel, table=True):
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     status: str = Field(default=DocumentStatus.IN_FORCE, index=True)
-    superseded_by_id: int | None = Field(default=None, foreign_key="document.id")
+    superseded_by_id: int | None = Field(default=None, foreign_key="document.id", index=True)
     visibility: str = "public"
     source_name: str = ""
     sha256: str = Field(index=True, unique=True)
     version: int = 1
     text: str = Field(default="", sa_column=Column(Text))
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     uploaded_by: str | None = None
 
