@@ -202,11 +202,11 @@ def test_env_example_names_only_real_settings(tmp_path: Path) -> None:
 def test_compose_files_agree_with_settings_cli_and_each_other() -> None:
     compose = _compose("compose.yaml")
     services = compose["services"]
-    assert set(services) == {"postgres", "admin", "bot"}
+    assert set(services) == {"postgres", "migrate", "admin", "bot"}
     fields = {f"CHINAM_{name.upper()}" for name in Settings.model_fields}
     parser = build_parser()
     pg_env = services["postgres"]["environment"]
-    for name in ("admin", "bot"):
+    for name in ("migrate", "admin", "bot"):
         service = services[name]
         parser.parse_args(service["command"])  # a real `chinam` command
         env = service["environment"]
@@ -216,11 +216,15 @@ def test_compose_files_agree_with_settings_cli_and_each_other() -> None:
         assert url.path == f"/{pg_env['POSTGRES_DB']}" and url.username == pg_env["POSTGRES_USER"]
         assert "connect_timeout=" in url.query
         mounts = dict(_mount(v) for v in service["volumes"])
-        assert env["CHINAM_EMBEDDING_MODEL"].startswith("/models/") and "/models" in mounts
         assert mounts["/data"] in compose["volumes"]
+        if name == "migrate":
+            assert service["restart"] == "no"
+            continue
+        assert env["CHINAM_EMBEDDING_MODEL"].startswith("/models/") and "/models" in mounts
         assert service["restart"] == "unless-stopped"
+        # the schema is upgraded once, before either starts (both refuse an outdated one)
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["admin"]["ports"][0].startswith("127.0.0.1:")
-    assert services["bot"]["depends_on"]["admin"]["condition"] == "service_healthy"
     scale = _compose("compose.scale.yaml")
     caddyfile = (DOCKER / "Caddyfile").read_text()
     assert "name admin" in caddyfile and "port 8000" in caddyfile
