@@ -185,7 +185,7 @@ def print_table(result: dict[str, Any]) -> None:
             "first_visible_le_1000", "first_full_le_1000"]
     print(f"mode: {result['mode']}")
     print(f"{'':16}" + "".join(f"{k[:14]:>15}" for k in keys) + f"{'n':>5}")
-    rows = [("ALL", result["overall"])] + list(result["by_tag"].items())
+    rows = [("ALL", result["overall"]), *list(result["by_tag"].items())]
     for name, s in rows:
         cells = "".join(f"{'—' if s[k] is None else s[k]:>15}" for k in keys)
         print(f"{name[:16]:16}{cells}{s['questions']:>5}")
