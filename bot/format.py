@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import bot.texts as texts
 from bot.splitting import CAPTION_LIMIT, Block, pack, utf16_len
 from corpus.labels import document_title, reference_label
 from corpus.models import Document, DocumentStatus
-from corpus.text import fold, strip_diacritics
-from retrieval.answers import Answer, Citation, Obligation, citation_for
+from corpus.text import fold
+from retrieval.answers import (
+    Answer,
+    Citation,
+    DocumentGroup,
+    Obligation,
+    citation_for,
+    readable_section,
+)
 from retrieval.service import DocumentCard
 
 _WORD = re.compile(r"\w+")
@@ -30,22 +39,38 @@ def esc(text: str | None) -> str:
 
 
 def highlight(text: str, terms: Iterable[str]) -> str:
-    """Escape ``text`` and put the words matching ``terms`` (folded question words) in bold.
+    """Escape ``text`` and put the words matching ``terms`` in bold.
 
-    A term typed without diacritics matches any spelling ("nghi" marks "nghị").
+    A term is a run of the question's content words, folded with diacritics as typed or as
+    restored ("nghỉ hè"): a word of ``text`` lights up when it stands next to a neighbour of
+    its run ("nghỉ hè"), or alone when its run is one word ("02"). Words are compared with
+    their diacritics, so "nghỉ" never lights up "nghị".
     """
-    exact = {fold(t) for t in terms if t}
-    bare = {t for t in exact if strip_diacritics(t) == t}
-    if not exact:
+    singles: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for term in terms:
+        words = fold(term).split()
+        if len(words) == 1:
+            singles.add(words[0])
+        pairs.update(itertools.pairwise(words))
+    if not singles and not pairs:
         return esc(text)
+    found = list(_WORD.finditer(text))
+    folded = [fold(m.group(0)) for m in found]
+    marked = [w in singles for w in folded]
+    for i in range(len(found) - 1):
+        if (folded[i], folded[i + 1]) in pairs and text[found[i].end() : found[i + 1].start()] in (
+            _JOINERS
+        ):
+            marked[i] = marked[i + 1] = True
     spans: list[list[int]] = []
-    for m in _WORD.finditer(text):
-        word = fold(m.group(0))
-        if word in exact or strip_diacritics(word) in bare:
-            if spans and text[spans[-1][1] : m.start()] in _JOINERS:
-                spans[-1][1] = m.end()  # "Nghị quyết", "02-NQ/TW": one bold run each
-            else:
-                spans.append([m.start(), m.end()])
+    for m, on in zip(found, marked, strict=True):
+        if not on:
+            continue
+        if spans and text[spans[-1][1] : m.start()] in _JOINERS:
+            spans[-1][1] = m.end()  # "Nghị quyết", "02-NQ/TW": one bold run each
+        else:
+            spans.append([m.start(), m.end()])
     out: list[str] = []
     pos = 0
     for start, end in spans:
@@ -60,8 +85,12 @@ def highlight(text: str, terms: Iterable[str]) -> str:
 def answer_blocks(answer: Answer, doc_labels: Mapping[int, str] | None = None) -> list[Block]:
     """The answer as blocks; a split between messages only ever falls between two blocks.
 
+    The order a phone reads: what is not held, the direct answer (or who must do what), the
+    sources collapsed in an expandable quote, the related documents not already cited.
     ``doc_labels`` names documents that obligations cite but no quote group shows.
     """
+    if answer.small_talk:
+        return [Block(texts.SMALL_TALK)]
     if answer.status != "answered" or not answer.groups:
         return [Block(not_found_html(answer))]
     labels = dict(doc_labels or {})
@@ -69,34 +98,81 @@ def answer_blocks(answer: Answer, doc_labels: Mapping[int, str] | None = None) -
     blocks: list[Block] = []
     if answer.offset:
         blocks.append(Block("<b>Kết quả tiếp theo</b>"))
+    if answer.missing:
+        blocks.append(Block(_missing_html(answer, through=True)))
+    shown: list[str] = []
     if answer.obligations:
-        blocks.extend(_obligation_blocks(answer.obligations, number_of, labels))
-        blocks.append(Block("<b>📄 Trích dẫn nguyên văn</b>"))
-    for n, group in enumerate(answer.groups, start=1):
-        head = f"<b>[{n}] {esc(group.citation.line())}</b>"
-        lead = f"<b>[{n}] {esc(short_citation(group.citation))}</b> <i>(tiếp)</i>"
-        if not group.quotes:
-            blocks.append(Block(head))
-            continue
-        for i, quote in enumerate(group.quotes):
-            where = f"<i>Mục {esc(quote.section)}</i>\n" if quote.section else ""
-            quoted = highlight(quote.text, answer.highlight_terms)
-            body = f"{where}<blockquote>{quoted}</blockquote>"
-            if i == 0:
-                blocks.append(Block(f"{head}\n{body}"))
-            else:
-                blocks.append(Block(body, lead=lead))
-    if answer.related:
+        blocks.extend(_obligation_blocks(answer.obligations, number_of, labels, answer.groups))
+        shown = [ob.action for ob in answer.obligations]
+    elif answer.direct:
+        blocks.append(Block(_direct_html(answer, number_of)))
+        shown = [d.text for d in answer.direct]
+    blocks.extend(_source_blocks(answer, shown))
+    cited = set(number_of)
+    related = [r for r in answer.related if r.document_id not in cited]
+    if related:
         lines = ["<b>🔗 Văn bản liên quan</b>"]
-        for rel in answer.related:
-            how = (
-                "văn bản triển khai"
-                if rel.relation == "implemented_by"
-                else "văn bản được thực hiện"
-            )
+        for rel in related[:3]:
+            how = "triển khai" if rel.relation == "implemented_by" else "được thực hiện"
             lines.append(f"• {esc(rel.label)} <i>({how})</i>")
         blocks.append(Block("\n".join(lines)))
     return blocks
+
+
+def _where(citation: Citation, section: str) -> str:
+    place = readable_section(section) if section else ""
+    return f"{place} {citation.readable()}".strip()
+
+
+def _direct_html(answer: Answer, number_of: Mapping[int, int]) -> str:
+    by_doc = {g.citation.document_id: g.citation for g in answer.groups}
+    lines: list[str] = []
+    last: tuple[int, str] | None = None
+    for d in answer.direct:
+        lines.append(f"“{highlight(d.text, answer.highlight_terms)}”")
+        last = (d.document_id, d.section)
+    if last is not None and last[0] in by_doc:
+        where = _where(by_doc[last[0]], last[1])
+        lines.append(f"— <i>{esc(where)}</i> [{number_of[last[0]]}]")
+    return "💡 " + "\n".join(lines)
+
+
+def _source_blocks(answer: Answer, shown: Sequence[str]) -> list[Block]:
+    """Each document's citation and quotes inside an expandable blockquote, sentences
+    already shown above left out."""
+    said = {_norm(s) for s in shown}
+    blocks: list[Block] = [Block("<b>📄 Nguồn</b> <i>(bấm để mở trích dẫn)</i>")]
+    for n, group in enumerate(answer.groups, start=1):
+        parts = [f"<b>[{n}] {esc(group.citation.line())}</b>"]
+        for quote in group.quotes:
+            text = _unsaid(quote.text, said)
+            if not text:
+                continue
+            where = readable_section(quote.section) if quote.section else ""
+            head = f"<i>{esc(where)}:</i> " if where else ""
+            parts.append(head + highlight(text, answer.highlight_terms))
+        body = "\n\n".join(parts)
+        blocks.append(Block(f"<blockquote expandable>{body}</blockquote>"))
+    return blocks
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(fold(text).strip(" “”\"…").split())
+
+
+def _unsaid(text: str, said: set[str]) -> str:
+    """``text`` without the sentences already shown (verbatim pieces kept, "…" between)."""
+    if not said:
+        return text
+    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    kept = [p for p in pieces if not any(_norm(p) in s or s in _norm(p) for s in said
+                                         if len(_norm(p)) > 15)]
+    if len(kept) == len(pieces):
+        return text
+    return " … ".join(k.strip() for k in kept if k.strip())
 
 
 def short_citation(citation: Citation) -> str:
@@ -106,30 +182,53 @@ def short_citation(citation: Citation) -> str:
 
 
 def _obligation_blocks(
-    obligations: Sequence[Obligation], number_of: Mapping[int, int], labels: Mapping[int, str]
+    obligations: Sequence[Obligation], number_of: Mapping[int, int],
+    labels: Mapping[int, str], groups: Sequence[DocumentGroup] = (),
 ) -> list[Block]:
-    by_actor: dict[str, list[Obligation]] = {}
+    """Who must do what: actors merged by their normal form, each duty once, its deadline
+    beside it, its place cited as people cite it."""
+    by_key: dict[str, tuple[str, list[Obligation]]] = {}
+    seen: set[str] = set()
     for ob in obligations:
-        by_actor.setdefault(ob.actor, []).append(ob)
+        if _norm(ob.action) in seen:
+            continue
+        seen.add(_norm(ob.action))
+        by_key.setdefault(ob.actor, (ob.actor, []))[1].append(ob)
+    citation_of = {g.citation.document_id: g.citation for g in groups}
     blocks = [Block("<b>✅ Ai phải làm gì</b>")]
-    for actor, items in by_actor.items():
-        lines = [f"<b>▪ {esc(actor)}</b>"]
+    for name, items in by_key.values():
+        lines = [f"<b>▪ {esc(name)}</b>"]
         for ob in items:
-            line = f"– <i>“{esc(ob.action)}”</i>"
+            line = f"– “{esc(ob.action)}”"
             if ob.deadline:
-                line += f" — thời hạn: <b>{esc(ob.deadline)}</b>"
+                line += f" ⏰ <b>{esc(ob.deadline)}</b>"
             if ob.document_id in number_of:
                 line += f" [{number_of[ob.document_id]}]"
             elif ob.document_id in labels:
                 line += f" ({esc(labels[ob.document_id])})"
-            if ob.section:
-                line += f" <i>mục {esc(ob.section)}</i>"
+            if ob.section and ob.document_id in citation_of:
+                line += f" <i>{esc(readable_section(ob.section))}</i>"
             lines.append(line)
         blocks.append(Block("\n".join(lines), lead="<b>✅ Ai phải làm gì</b> <i>(tiếp)</i>"))
     return blocks
 
 
+def _missing_html(answer: Answer, *, through: bool) -> str:
+    names = ", ".join(f"<b>{esc(m)}</b>" for m in answer.missing)
+    head = f"ℹ️ {names} chưa có trong kho văn bản."
+    if through:
+        return head + " Dưới đây là văn bản trong kho triển khai hoặc nhắc đến nó."
+    lines = [head, "Mình không trả lời thay bằng nội dung của văn bản khác."]
+    if answer.citing:
+        lines += ["", "<b>Văn bản trong kho có nhắc đến nó:</b>"]
+        lines += [f"• {esc(c)}" for c in answer.citing]
+    lines += ["", "Có thể đề nghị quản trị viên bổ sung văn bản này."]
+    return "\n".join(lines)
+
+
 def not_found_html(answer: Answer) -> str:
+    if answer.missing:
+        return _missing_html(answer, through=False)
     lines = [
         "🔎 Mình chưa tìm thấy văn bản nào trong kho trả lời được câu hỏi này.",
         "",

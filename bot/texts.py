@@ -88,6 +88,10 @@ FEEDBACK_THANKS_UP = "Cảm ơn bạn! 👍 Đã ghi nhận."
 FEEDBACK_THANKS_DOWN = "Cảm ơn bạn đã góp ý! Bạn có thể gửi /phanhoi <nội dung> để nói rõ hơn."
 FEEDBACK_USAGE = "Bạn hãy gõ góp ý sau lệnh, ví dụ: <code>/phanhoi Câu trả lời thiếu hạn nộp</code>"
 FEEDBACK_STORED = "Cảm ơn bạn! Góp ý đã được ghi lại để nhóm phát triển xem xét. 🙏"
+SMALL_TALK = (
+    "Chào bạn 👋 Mình là Chỉ Nam, trợ lý tra cứu văn bản chỉ đạo. Bạn cứ hỏi, ví dụ: "
+    "<i>“Các đơn vị phải làm gì để thực hiện Nghị quyết 02?”</i> hoặc gõ /vanban để xem kho."
+)
 NO_MORE = "Không còn kết quả nào khác."
 
 XEM_USAGE = (

@@ -96,6 +96,44 @@ def _highlight_terms(folded: str) -> tuple[str, ...]:
     )
 
 
+def _highlight_phrases(folded: str) -> tuple[str, ...]:
+    """Runs of consecutive content words ("thời gian nghỉ hè", "02"): a quote lights up a
+    word only where it stands next to its neighbour of the same run, or alone when the run
+    is one word, so "gian lận" never lights up for "thời gian"."""
+    runs: list[str] = []
+    current: list[str] = []
+    for w in re.findall(r"\w+", folded):
+        if strip_diacritics(w) in HIGHLIGHT_STOPWORDS or w in STOPWORDS or (len(w) < 2 and (
+            not w.isdigit()
+        )):
+            if current:
+                runs.append(" ".join(current))
+            current = []
+        else:
+            current.append(w)
+    if current:
+        runs.append(" ".join(current))
+    return tuple(dict.fromkeys(runs))
+
+
+# -- small talk ----------------------------------------------------------------------------------
+# Greetings, thanks and chatter (diacritic-free): a message made only of these and stop words
+# asks nothing of the documents.
+SMALL_TALK_WORDS = _words(
+    """xin chao chao hello hi hey alo cam on cam thanks thank you tks ok oke okay hieu roi
+    tam biet bye bot oi ban la ai vay nhe nha a da vang u uh hihi haha good morning ad admin
+    duoc tot qua tuyet voi"""
+)
+
+
+def is_small_talk(text: str) -> bool:
+    """"xin chào", "cảm ơn bot nhé", "?": no word of the message is about a topic."""
+    words = re.findall(r"\w+", strip_diacritics(fold(text)))
+    if any(w.isdigit() for w in words):
+        return False
+    return all(w in SMALL_TALK_WORDS for w in words)
+
+
 # -- the party asked about ---------------------------------------------------------------------
 _QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
 _QUESTION_ACTOR_END = re.compile(
@@ -194,10 +232,11 @@ class Query:
 
     What the answer reads: ``intent`` (duties, implementing documents or anything else);
     ``actor`` the key of the party asked about ("so giao duc va dao tao ha noi"), if any;
-    ``highlight_terms`` the folded content words to light up in quotes; ``tokens`` the
-    syllables matched against passages (see :func:`question_tokens`); ``topic`` the
-    diacritic-free words about the subject matter; ``wants_deadline`` whether it asks "khi nào
-    / hạn …".
+    ``highlight_terms`` the folded content words that choose what a quote keeps;
+    ``highlight_phrases`` the runs of content words (diacritics restored) a reader sees lit
+    up; ``tokens`` the syllables matched against passages (see :func:`question_tokens`);
+    ``topic`` the diacritic-free words about the subject matter; ``wants_deadline`` whether
+    it asks "khi nào / hạn …".
     """
 
     text: str
@@ -209,6 +248,7 @@ class Query:
     intent: Intent
     actor: str | None
     highlight_terms: tuple[str, ...]
+    highlight_phrases: tuple[str, ...]
     tokens: tuple[str | None, ...]
     topic: frozenset[str]
     wants_deadline: bool
@@ -255,6 +295,7 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         intent=_intent(text, bare, bool(numbers)),
         actor=actor,
         highlight_terms=_highlight_terms(folded),
+        highlight_phrases=_highlight_phrases(fold(restored)),
         tokens=tuple(question_tokens(text)),
         topic=_topic(text, actor),
         wants_deadline=bool(_DEADLINE_CUES.search(bare)),

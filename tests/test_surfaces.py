@@ -34,8 +34,8 @@ SURFACES: dict[str, list[str]] = {
     ],
     "retrieval": ["answers", "encoder", "evaluate", "indexing", "query", "searcher", "service"],
     "retrieval.answers": [
-        "Answer", "Answerer", "Citation", "DocumentGroup", "Obligation", "Quote",
-        "RelatedDocument", "answer_to_dict", "citation_for",
+        "Answer", "Answerer", "Citation", "DirectSentence", "DocumentGroup", "Obligation",
+        "Quote", "RelatedDocument", "answer_to_dict", "citation_for", "readable_section",
     ],
     "retrieval.indexing": ["IndexBuilder"],
     "retrieval.service": [

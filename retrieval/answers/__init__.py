@@ -11,22 +11,26 @@ from retrieval.answers.compose import Answerer
 from retrieval.answers.model import (
     Answer,
     Citation,
+    DirectSentence,
     DocumentGroup,
     Obligation,
     Quote,
     RelatedDocument,
     answer_to_dict,
     citation_for,
+    readable_section,
 )
 
 __all__ = [
     "Answer",
     "Answerer",
     "Citation",
+    "DirectSentence",
     "DocumentGroup",
     "Obligation",
     "Quote",
     "RelatedDocument",
     "answer_to_dict",
     "citation_for",
+    "readable_section",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -32,15 +33,16 @@ from corpus.labels import short_label, status_suffix
 from corpus.models import QueryLog
 from corpus.store import CorpusStore
 from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, decide, evidence
+from retrieval.answers.direct import absent_numbers, answered_elsewhere, direct_answer
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.implementing import implementing_page, related_documents
-from retrieval.answers.model import Answer, DocumentGroup, Page
+from retrieval.answers.model import Answer, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import Duty
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
 from retrieval.indexing import IndexBuilder
-from retrieval.query import Query
+from retrieval.query import Query, actor_key, is_small_talk
 from retrieval.searcher import Hit, Searcher
 
 log = logging.getLogger(__name__)
@@ -92,11 +94,16 @@ class Answerer:
         started = time.perf_counter()
         searcher = self._searcher()
         query = searcher.parse(question)
+        if query.text and is_small_talk(query.text):
+            return Answer(question=query.text, status="not_found", small_talk=True,
+                          mode=searcher.mode, offset=offset)
         hits = searcher.search(query, k=SEARCH_DEPTH + offset) if query else []
         mode = searcher.mode
         reading = Reading.of_hits(self.store, hits)
         ev = evidence(query, hits, reading.passages) if query else None
-        page = self._page(query, hits, ev, reading, offset)
+        absent = absent_numbers(query, self.store.documents_by_match_keys(query.number_keys))
+        about_absent = any(not answered_elsewhere(query, n) for n in absent)
+        page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)
         prose, prose_status = self._prose(query, page.groups) if found else (None, None)
         answer = Answer(
@@ -106,7 +113,7 @@ class Answerer:
             groups=page.groups,
             obligations=page.obligations if found else [],
             related=page.related,
-            highlight_terms=list(query.highlight_terms),
+            highlight_terms=list(query.highlight_phrases),
             suggestions=[] if found else self._suggestions(hits, reading),
             mode=mode,
             more_available=page.more_available,
@@ -117,6 +124,9 @@ class Answerer:
             chains=page.chains,
             evidence=ev,
             prose_status=prose_status,
+            direct=direct_answer(query, page.groups) if found and not page.obligations else [],
+            missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed for n in absent],
+            citing=self._citing(hits, reading) if absent else [],
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         if log_query:
@@ -168,8 +178,8 @@ class Answerer:
             if group.quotes or doc_id not in order:
                 groups.append(group)
         shown = {q.passage_id for g in groups for q in g.quotes}
-        obligations = [obligation_of(d, reading.docs, reading.passages)
-                       for ds in duties.values() for d in ds if d.passage_id in shown]
+        obligations = merged([obligation_of(d, reading.docs, reading.passages)
+                              for ds in duties.values() for d in ds if d.passage_id in shown])
         related = under.related
         if groups:
             try:
@@ -178,6 +188,13 @@ class Answerer:
                 log.exception("Directive graph failed for the related documents")
         return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
                                    obligations=obligations, related=related)
+
+    def _citing(self, hits: Sequence[Hit], reading: Reading) -> list[str]:
+        """Stored documents that cite or implement the named numbers (the searcher's number
+        matches)."""
+        labels = [short_label(reading.docs[h.document_id]) for h in hits
+                  if h.number_match and h.document_id in reading.docs]
+        return list(dict.fromkeys(labels))[:SUGGESTIONS]
 
     def _suggestions(self, hits: Sequence[Hit], reading: Reading) -> list[str]:
         """Documents on the nearest topics (those of the weak hits), else the newest ones."""
@@ -214,6 +231,31 @@ class Answerer:
                 cited=answer.cited_passage_ids(),
             )
         )
+
+
+# "… đề nghị các đơn vị nghiêm túc triển khai thực hiện./.": the closing formula, not a duty
+_CLOSING = re.compile(r"^.{0,60}?(?:nghiêm túc |khẩn trương )?(?:triển khai )?thực hiện"
+                      r"(?: nghiêm túc)?\s*(?:\./\.|\.)?$", re.IGNORECASE)
+
+
+def merged(obligations: Sequence[Obligation]) -> list[Obligation]:
+    """Each duty once; parties with the same normal form ("Thủ trưởng các đơn vị", "Thủ
+    trưởng đơn vị") under one name, the shortest; a party's duties kept together."""
+    names: dict[str, str] = {}
+    for ob in obligations:
+        key = actor_key(ob.actor) or ob.actor
+        if key not in names or len(ob.actor) < len(names[key]):
+            names[key] = ob.actor
+    seen: set[str] = set()
+    out: list[Obligation] = []
+    for ob in obligations:
+        action = " ".join(ob.action.split())
+        if action in seen or _CLOSING.search(action):
+            continue
+        seen.add(action)
+        out.append(dataclasses.replace(ob, actor=names[actor_key(ob.actor) or ob.actor]))
+    order = list(dict.fromkeys(ob.actor for ob in out))
+    return sorted(out, key=lambda ob: order.index(ob.actor))
 
 
 def tips(query: Query) -> list[str]:

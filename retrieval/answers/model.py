@@ -6,6 +6,7 @@ No HTML, no Telegram: the bot and the admin API format an :class:`Answer` themse
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -38,6 +39,20 @@ class Citation:
     def status_label(self) -> str:
         return DocumentStatus.LABELS.get(self.status, self.status)
 
+    def readable(self) -> str:
+        """How people cite it: "Luật Công đoàn 2012 (12/2012/QH13)", "Công văn
+        5208/BGDĐT-GDPT", "Công văn của Sở Giáo dục và Đào tạo (UBND tỉnh Long An), 11/2021"."""
+        year = re.search(r"(?:19|20)\d\d", self.date_text or "")
+        if self.doc_type in ("Luật", "Bộ luật") and self.subject and self.number:
+            when = f" {year.group(0)}" if year else ""
+            return f"{self.doc_type} {self.subject}{when} ({self.number})"
+        if self.number and not self.number.startswith("/"):
+            return f"{self.doc_type} {self.number}"
+        parts = [self.doc_type + (f" của {self.issuer}" if self.issuer else "")]
+        if self.date_text:
+            parts.append(self.date_text)
+        return ", ".join(parts)
+
     def line(self) -> str:
         """"Công văn số 5208/BGDĐT-GDPT, Bộ GD&ĐT, 12/09/2026 — V/v …" (plain text)."""
         head = self.doc_type
@@ -56,6 +71,31 @@ class Citation:
             line += f" [{self.status_label.upper()}"
             line += f", thay bằng {self.superseded_by}]" if self.superseded_by else "]"
         return line
+
+
+_DIEU = re.compile(r"^Điều\s+(\d+[a-zđ]?)", re.IGNORECASE)
+_ITEM = re.compile(r"^(\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]?(?:\s|$)")
+
+
+def readable_section(section: str) -> str:
+    """"Chương IV > Điều 26 > 3" → "khoản 3 Điều 26"; "II > 2" → "mục II.2"."""
+    parts = [p.strip() for p in section.split(">") if p.strip()]
+    for i, part in enumerate(parts):
+        m = _DIEU.match(part)
+        if m is None:
+            continue
+        out = f"Điều {m.group(1)}"
+        rest = [_ITEM.match(p) for p in parts[i + 1 :]]
+        items = [r.group(1) for r in rest if r is not None]
+        if items and items[0].isdigit():
+            out = f"khoản {items[0]} {out}"
+            if len(items) > 1 and items[1].isalpha():
+                out = f"điểm {items[1]} {out}"
+        return out
+    items = [m.group(1) for m in (_ITEM.match(p) for p in parts) if m is not None]
+    if items and len(items) == len(parts):
+        return "mục " + ".".join(items)
+    return section
 
 
 @dataclass(frozen=True)
@@ -81,6 +121,16 @@ class Obligation:
     end: int = 0
     explicit: bool = True
     document_status: str = DocumentStatus.IN_FORCE
+
+
+@dataclass(frozen=True)
+class DirectSentence:
+    """One of the one to three verbatim sentences that answer, on top of an answer."""
+
+    document_id: int
+    passage_id: int
+    section: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +170,10 @@ class Answer:
     chains: list[Chain] = field(default_factory=list)
     evidence: Evidence | None = None
     prose_status: str | None = None
+    direct: list[DirectSentence] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # named numbers the corpus does not hold
+    citing: list[str] = field(default_factory=list)  # stored documents that cite them
+    small_talk: bool = False
 
     def cited_passage_ids(self) -> list[int]:
         ids = [q.passage_id for g in self.groups for q in g.quotes]

@@ -64,7 +64,7 @@ def test_private_question_gets_quoted_cited_answer(
 
     sent = run(scenario())
     visible = "\n".join(assert_telegram_html(r.text) for r in sent)
-    assert "<blockquote>" in sent[0].text
+    assert "<blockquote" in sent[0].text
     # the citation line of the Long An dispatch, and its words quoted verbatim
     assert "Công văn /SGDDĐT-TCCTTT, Sở Giáo dục và Đào tạo" in visible
     assert "02-NQ/TW" in visible
@@ -105,7 +105,7 @@ def long_body(n: int) -> str:
     return "\n\n".join(para.format(i=i, n=n) for i in range(1, 7))
 
 
-def test_long_answer_arrives_as_several_valid_html_messages(
+def test_long_answer_arrives_as_valid_html_messages_buttons_on_the_last(
     tg: FakeTelegram, bot_settings: Settings, bot_store: CorpusStore
 ) -> None:
     for n in (1, 2, 3):
@@ -119,12 +119,12 @@ def test_long_answer_arrives_as_several_valid_html_messages(
             return await ask(tg, "quy trình zyxkhoan báo cáo thế nào?")
 
     sent = run(scenario())
-    assert len(sent) >= 2
+    # the sources are collapsed and no sentence is said twice, so this answer may now fit one
+    # message; splitting itself is covered in test_format
+    assert sent
     for record in sent:
         assert_telegram_html(record.text)
         assert len(record.text) <= 4096
-    total = sum(len(r.text) for r in sent)
-    assert total > 4096
     joined = "".join(r.text for r in sent)
     assert "&lt;mẫu" in joined and "&amp;" in joined and "<mẫu" not in joined
     assert [bool(r.buttons()) for r in sent] == [False] * (len(sent) - 1) + [True]
@@ -341,7 +341,7 @@ def test_flood_control_is_waited_out(
     attempts = [r for r in tg.calls("sendMessage") if r.chat_id == USER]
     assert attempts[0].status == 429
     assert attempts[1].status == 200 and attempts[1].at - attempts[0].at >= 1.0
-    assert "<blockquote>" in sent[-1].text or any("<blockquote>" in r.text for r in sent)
+    assert "<blockquote" in sent[-1].text or any("<blockquote" in r.text for r in sent)
 
 
 def test_server_errors_are_retried(
