@@ -25,7 +25,7 @@ MAX_OCR_PAGES = 40
 OCR_PAGE_TIMEOUT_S = 90.0
 OCR_TIME_BUDGET_S = 600.0
 # A pixel whose channels differ by more than this is coloured ink, not black print.
-COLOUR_DROPOUT = 70
+COLOUR_DROPOUT = 45
 _TESSERACT_CONFIG = "--oem 1 --psm 3 -c preserve_interword_spaces=1"
 
 
@@ -91,14 +91,20 @@ def _ocr_page(page: Any, index: int) -> str:
 
 
 def drop_colour_ink(image: Any) -> Any:
-    """A greyscale copy of ``image`` with saturated (red, blue, violet) pixels made white."""
+    """A greyscale copy of ``image`` with coloured ink (red, blue, violet) painted over in
+    the paper's tone; the mask is widened a little so the strokes' blurred edges go too."""
     import numpy as np
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    spread = rgb.max(axis=2) - rgb.min(axis=2)
+    spread = (rgb.max(axis=2) - rgb.min(axis=2)).astype(np.uint8)
+    coloured = spread > COLOUR_DROPOUT
+    mask = Image.fromarray((coloured * 255).astype(np.uint8))
+    edges = np.asarray(mask.filter(ImageFilter.MaxFilter(5))) > 0
     grey = np.asarray(image.convert("L")).copy()
-    grey[spread > COLOUR_DROPOUT] = 255
+    paper = int(np.percentile(grey, 90))
+    # Black print under the ink stays: it is dark and not coloured.
+    grey[coloured | (edges & (grey > 60))] = paper
     return Image.fromarray(grey)
 
 
