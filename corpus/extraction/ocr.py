@@ -9,6 +9,7 @@ limit, a time limit per page (the tesseract process is killed) and one for the w
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ OCR_TIME_BUDGET_S = 600.0
 # A pixel whose channels differ by more than this is coloured ink, not black print.
 COLOUR_DROPOUT = 45
 _TESSERACT_CONFIG = "--oem 1 --psm 3 -c preserve_interword_spaces=1"
+_SYMBOL_DASH = re.compile(r"(\b\d+[/-][A-ZĐ&]+)[:—–](?=[A-ZĐ])")
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +89,13 @@ def _ocr_page(page: Any, index: int) -> str:
             "ocr_failed",
         ) from None
     logger.info("ocr page %d: %d chars in %.1f s", index + 1, len(text), time.monotonic() - started)
-    return str(text)
+    return tidy_ocr_text(str(text))
+
+
+def tidy_ocr_text(text: str) -> str:
+    """Fix OCR misreadings that break document numbers: a symbol ("SGDĐT-TCCTTT") never
+    holds ":" or "—", which Tesseract sometimes reads for its hyphen."""
+    return _SYMBOL_DASH.sub(lambda m: m.group(1) + "-", text)
 
 
 def drop_colour_ink(image: Any) -> Any:

@@ -6,6 +6,7 @@ import io
 import stat
 import unicodedata
 import zipfile
+from typing import Any
 from pathlib import Path
 
 import docx
@@ -484,3 +485,15 @@ def test_doc_conversion_timeout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 def test_docx_renamed_doc_is_read_as_docx() -> None:
     result = extract_text(_docx_bytes(_letter), "that-ra-la-docx.doc")
     assert result.format == "docx"
+
+
+def test_docx_letter_header_table_is_read_column_by_column() -> None:
+    def build(document: Any) -> None:
+        table = document.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        table.rows[1].cells[0].text, table.rows[1].cells[1].text = "Số: 12/SGDĐT-VP", "Long An, ngày 2 tháng 3 năm 2024"
+        document.add_paragraph("Kính gửi: các trường.")
+
+    text = extract_text(_docx_bytes(build), "cv.docx").text
+    assert "|" not in text
+    assert text.index("Số: 12/SGDĐT-VP") < text.index("CỘNG HÒA") < text.index("Long An, ngày")

@@ -77,7 +77,7 @@ def test_scanned_dispatch_ingests_with_its_header_right(sqlite_store: CorpusStor
     assert outcome.ok and outcome.document_id is not None, outcome
     doc = sqlite_store.get_document(outcome.document_id)
     assert doc is not None
-    assert (doc.number, doc.doc_type) == (NUMBER, "Công văn")
+    assert (doc.number, doc.doc_type) == (NUMBER, "Công văn"), doc.text[:300]
     assert (doc.issuer, doc.parent_issuer) == ("Sở Giáo dục và Đào tạo", "UBND tỉnh Long An")
     assert doc.issue_date is not None and doc.issue_date.isoformat() == f"2021-11-{DAY}"
     assert doc.subject and doc.subject.startswith("triển khai, thực hiện Nghị quyết số 02-NQ/TW")
@@ -148,3 +148,9 @@ def test_seal_and_signature_ink_are_dropped_black_print_kept() -> None:
     assert grey.getpixel((20, 20)) > 200 and grey.getpixel((60, 20)) > 200
     assert grey.getpixel((100, 20)) < 40
 
+
+
+def test_misread_hyphen_in_a_document_symbol_is_restored() -> None:
+    assert ocr.tidy_ocr_text("Số: 1234/SGDĐT:TCCTTT Long An, ngày 25") == "Số: 1234/SGDĐT-TCCTTT Long An, ngày 25"
+    assert ocr.tidy_ocr_text("Số: 12/KH–UBND") == "Số: 12/KH-UBND"
+    assert ocr.tidy_ocr_text("Ghi chú: lúc 7/6: họp") == "Ghi chú: lúc 7/6: họp"
