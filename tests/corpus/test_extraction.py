@@ -6,8 +6,8 @@ import io
 import stat
 import unicodedata
 import zipfile
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
