@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from corpus.extraction.docx_reader import docx_text
 from corpus.extraction.errors import CORRUPT_DOCX, ExtractionError
 from corpus.extraction.libreoffice import doc_text
+from corpus.extraction.memory import release_memory
 from corpus.extraction.pdf_reader import pdf_text
 from corpus.extraction.plaintext import decode_text
 from corpus.extraction.tcvn3 import fix_legacy_encoding
@@ -39,6 +40,14 @@ def extract_text(
     name = re.split(r"[\\/]", filename or "")[-1]
     suffix = PurePosixPath(name).suffix.lower()
     _check_upload(data, suffix, max_bytes)
+    try:
+        return _extract(data, suffix, max_chars)
+    finally:
+        if suffix not in (".txt", ".md"):
+            release_memory()  # a container's parse trees are freed; hand their pages back
+
+
+def _extract(data: bytes, suffix: str, max_chars: int) -> Extracted:
     raw, fmt, encoding = _read(data, suffix, max_chars)
     raw = fix_legacy_encoding(raw)
     text = clean_text(raw, rejoin_wrapped=fmt == "pdf")

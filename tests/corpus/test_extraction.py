@@ -497,3 +497,9 @@ def test_docx_letter_header_table_is_read_column_by_column() -> None:
     text = extract_text(_docx_bytes(build), "cv.docx").text
     assert "|" not in text
     assert text.index("Số: 12/SGDĐT-VP") < text.index("CỘNG HÒA") < text.index("Long An, ngày")
+
+
+def test_docx_xml_part_over_its_cap_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zipguard, "MAX_XML_PART_BYTES", 2048)
+    err = _error(_docx_bytes(lambda d: d.add_paragraph("Nhiệm vụ năm học. " * 400)), "lon.docx")
+    assert err.code == "too_large" and "giới hạn" in str(err)
