@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import threading
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -27,6 +28,9 @@ OCR_PAGE_TIMEOUT_S = 90.0
 OCR_TIME_BUDGET_S = 600.0
 # A pixel whose channels differ by more than this is coloured ink, not black print.
 COLOUR_DROPOUT = 45
+PDFIUM_LOCK = threading.RLock()
+"""PDFium is not thread-safe, not even across documents: every call into it, closing
+included, is made holding this lock (the slow part, Tesseract, runs outside it)."""
 _TESSERACT_CONFIG = "--oem 1 --psm 3 -c preserve_interword_spaces=1"
 _SYMBOL_DASH = re.compile(r"(\b\d+[/-][A-ZĐ&]+)[:—–](?=[A-ZĐ])")
 
@@ -65,14 +69,19 @@ def ocr_pages(pdf: Any, indexes: Sequence[int]) -> dict[int, str]:
     for index in indexes:
         if time.monotonic() > deadline:
             raise _timeout()
-        texts[index] = _ocr_page(pdf[index], index)
+        texts[index] = _ocr_page(pdf, index)
     return texts
 
 
-def _ocr_page(page: Any, index: int) -> str:
+def _ocr_page(pdf: Any, index: int) -> str:
     import pytesseract
 
-    image = drop_colour_ink(page.render(scale=OCR_DPI / 72).to_pil())
+    with PDFIUM_LOCK:
+        page = pdf[index]
+        bitmap = page.render(scale=OCR_DPI / 72)
+        image = drop_colour_ink(bitmap.to_pil())
+        bitmap.close()
+        page.close()
     started = time.monotonic()
     try:
         text = pytesseract.image_to_string(

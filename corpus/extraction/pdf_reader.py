@@ -14,7 +14,7 @@ import unicodedata
 from typing import Any
 
 from corpus.extraction.errors import ExtractionError, too_long
-from corpus.extraction.ocr import ocr_available, ocr_pages
+from corpus.extraction.ocr import PDFIUM_LOCK, ocr_available, ocr_pages
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +28,20 @@ def pdf_text(data: bytes, max_chars: int) -> str:
     """The text of a PDF, or :class:`ExtractionError` (broken, encrypted, too long…)."""
     if b"%PDF-" not in data[:1024]:
         raise ExtractionError("Tệp không phải PDF hợp lệ (thiếu phần đầu %PDF).", "corrupt")
-    rendered = _open_pdfium(data)
+    with PDFIUM_LOCK:
+        rendered = _open_pdfium(data)
     try:
         if rendered is not None:
-            _check_page_count(len(rendered))
+            with PDFIUM_LOCK:
+                n_pages = len(rendered)
+            _check_page_count(n_pages)
         pages = _read_pages(data, max_chars)
         if rendered is not None:
             pages = _with_ocr(rendered, pages)
     finally:
         if rendered is not None:
-            rendered.close()
+            with PDFIUM_LOCK:
+                rendered.close()
     joined = "\f".join(pages)
     _check_text_layer(joined)
     return joined
@@ -126,15 +130,7 @@ def _needs_ocr(text: str) -> bool:
 
 def _with_ocr(pdf: Any, pages: list[str]) -> list[str]:
     """``pages`` with the unreadable pages that hold an image replaced by their OCR text."""
-    import pypdfium2.raw as pdfium_c
-
-    wanted = [
-        i
-        for i, text in enumerate(pages)
-        if i < len(pdf)
-        and _needs_ocr(text)
-        and next(iter(pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None) is not None
-    ]
+    wanted = [i for i, text in enumerate(pages) if _needs_ocr(text) and _has_image(pdf, i)]
     if not wanted:
         return pages
     if not ocr_available() and not _needs_ocr("\f".join(pages)):
@@ -142,6 +138,20 @@ def _with_ocr(pdf: Any, pages: list[str]) -> list[str]:
         return pages
     read = ocr_pages(pdf, wanted)
     return [read.get(i, text) for i, text in enumerate(pages)]
+
+
+def _has_image(pdf: Any, index: int) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    with PDFIUM_LOCK:
+        if index >= len(pdf):
+            return False
+        page = pdf[index]
+        try:
+            images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)
+            return next(iter(images), None) is not None
+        finally:
+            page.close()
 
 
 def _check_text_layer(joined: str) -> None:

@@ -154,3 +154,28 @@ def test_misread_hyphen_in_a_document_symbol_is_restored() -> None:
     assert ocr.tidy_ocr_text("Số: 1234/SGDĐT:TCCTTT Long An, ngày 25") == "Số: 1234/SGDĐT-TCCTTT Long An, ngày 25"
     assert ocr.tidy_ocr_text("Số: 12/KH–UBND") == "Số: 12/KH-UBND"
     assert ocr.tidy_ocr_text("Ghi chú: lúc 7/6: họp") == "Ghi chú: lúc 7/6: họp"
+
+
+def test_pdfs_read_from_many_threads_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFium is not thread-safe; every call into it holds one lock, so uploads in parallel
+    threads neither crash the process nor mix their pages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.corpus.test_extraction import _pdf_bytes
+
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    texts = [_pdf_bytes([[f"Công văn số {i}/SGDĐT-VP về kế hoạch năm học."]]) for i in range(8)]
+    scan = _image_only_pdf(2)
+
+    def read(i: int) -> str:
+        if i % 2:
+            try:
+                extract_text(scan, "scan.pdf")
+            except ExtractionError as exc:
+                return exc.code
+        return extract_text(texts[i % 8], "cv.pdf").text.strip()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(read, range(48)))
+    for i, result in enumerate(results):
+        assert result == ("needs_ocr" if i % 2 else f"Công văn số {i % 8}/SGDĐT-VP về kế hoạch năm học.")
