@@ -17,7 +17,12 @@ export TOKENIZERS_PARALLELISM ?= false
 QUESTION ?= Các đơn vị phải làm gì để thực hiện Nghị quyết 02?
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint bench clean-data
+# Debian packages the document readers use (not installable by pip): Tesseract with its
+# Vietnamese model (scanned PDFs) and LibreOffice Writer (.doc); DejaVu fonts for the scan tests.
+# .ci/run and docker/Dockerfile install them; elsewhere run `sudo make system-packages`.
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui fonts-dejavu-core
+
+.PHONY: install demo test lint bench clean-data system-packages
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,3 +51,9 @@ bench: install
 
 clean-data:
 	rm -rf data
+
+system-packages:
+	@echo "Debian/Ubuntu: apt-get install --no-install-recommends $(SYSTEM_PACKAGES)"
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); fi

@@ -10,13 +10,16 @@ from pathlib import PurePosixPath
 from corpus.extraction.docx_reader import docx_text
 from corpus.extraction.errors import CORRUPT_DOCX, ExtractionError
 from corpus.extraction.libreoffice import doc_text
+from corpus.extraction.memory import release_memory
 from corpus.extraction.pdf_reader import pdf_text
 from corpus.extraction.plaintext import decode_text
 from corpus.extraction.tcvn3 import fix_legacy_encoding
 from corpus.sizes import human_size
 from corpus.text import clean_text
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".pdf", ".doc"})
+_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".doc")
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_SUFFIXES)
+"""The one list of accepted file types (the bot, the API and the page read it)."""
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -39,6 +42,14 @@ def extract_text(
     name = re.split(r"[\\/]", filename or "")[-1]
     suffix = PurePosixPath(name).suffix.lower()
     _check_upload(data, suffix, max_bytes)
+    try:
+        return _extract(data, suffix, max_chars)
+    finally:
+        if suffix not in (".txt", ".md"):
+            release_memory()  # a container's parse trees are freed; hand their pages back
+
+
+def _extract(data: bytes, suffix: str, max_chars: int) -> Extracted:
     raw, fmt, encoding = _read(data, suffix, max_chars)
     raw = fix_legacy_encoding(raw)
     text = clean_text(raw, rejoin_wrapped=fmt == "pdf")
@@ -58,8 +69,8 @@ def _check_upload(data: bytes, suffix: str, max_bytes: int) -> None:
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"“{suffix}”" if suffix else "không có phần mở rộng"
         raise ExtractionError(
-            f"Định dạng tệp {shown} chưa được hỗ trợ; hãy gửi tệp .docx, .pdf, .txt, .md "
-            "hoặc .doc.",
+            f"Định dạng tệp {shown} chưa được hỗ trợ; hãy gửi tệp "
+            f"{', '.join(_SUFFIXES[:-1])} hoặc {_SUFFIXES[-1]}.",
             "unsupported",
         )
     if not data:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from corpus.extraction.zipguard import check_zip
 logger = logging.getLogger(__name__)
 
 MAX_TABLE_NESTING = 20
+_MOTTO = re.compile(r"CỘNG H[OÒ]A XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-\s*Tự do", re.IGNORECASE)
 
 
 def docx_text(data: bytes, max_chars: int) -> str:
@@ -67,7 +69,31 @@ def _docx_blocks(element: Any, parent: Any, depth: int) -> Iterator[str]:
 
 def _docx_table(tbl: Any, parent: Any, depth: int) -> Iterator[str]:
     """A row of one-line cells becomes "a | b | c"; rows with multi-line cells (the header
-    block of an official letter: issuer | national motto) become the cells' lines in turn."""
+    block of an official letter: issuer | national motto) become the cells' lines in turn.
+    The header table of a letter (it holds the national motto) is read column by column, as
+    printed: issuer, number and subject, then motto, place and date."""
+    rows = list(_table_rows(tbl, parent, depth))
+    if _is_letter_header(rows):
+        width = max(len(cells) for cells in rows)
+        for col in range(width):
+            if col:
+                yield ""
+            for cells in rows:
+                if col < len(cells):
+                    yield from cells[col]
+        return
+    for cells in rows:
+        if all(len(c) == 1 for c in cells):
+            yield " | ".join(c[0] for c in cells)
+        else:
+            for i, cell in enumerate(cells):
+                if i:
+                    yield ""
+                yield from cell
+
+
+def _table_rows(tbl: Any, parent: Any, depth: int) -> Iterator[list[list[str]]]:
+    """Each row's cells (each a list of non-blank lines); empty rows are skipped."""
     from docx.oxml.ns import qn
 
     for tr in tbl.iterchildren(qn("w:tr")):
@@ -81,12 +107,11 @@ def _docx_table(tbl: Any, parent: Any, depth: int) -> Iterator[str]:
             lines = [ln for ln in _docx_blocks(tc, parent, depth) if ln.strip()]
             if lines:
                 cells.append(lines)
-        if not cells:
-            continue
-        if all(len(c) == 1 for c in cells):
-            yield " | ".join(c[0] for c in cells)
-        else:
-            for i, cell in enumerate(cells):
-                if i:
-                    yield ""
-                yield from cell
+        if cells:
+            yield cells
+
+
+def _is_letter_header(rows: list[list[list[str]]]) -> bool:
+    if not rows or len(rows) > 8 or max(len(cells) for cells in rows) != 2:
+        return False
+    return any(_MOTTO.search(line) for cells in rows for cell in cells for line in cell)

@@ -12,7 +12,8 @@ class ExtractionError(Exception):
 
     ``code`` is a stable machine-readable reason (``empty``, ``too_large``, ``unsupported``,
     ``binary``, ``blank``, ``corrupt``, ``zip_bomb``, ``encrypted``, ``no_text_layer``,
-    ``too_long``, ``timeout``, ``needs_libreoffice``, ``conversion_failed``).
+    ``too_long``, ``timeout``, ``needs_libreoffice``, ``conversion_failed``, ``needs_ocr``,
+    ``ocr_failed``).
     """
 
     def __init__(self, message: str, code: str = "error") -> None:

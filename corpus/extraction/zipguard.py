@@ -1,7 +1,11 @@
 """Zip-bomb and XML-entity guards for .docx containers, checked before any part is parsed.
 
 Sizes are those declared in the zip central directory; zipfile never inflates a member past
-its declared size, so checking the declarations bounds memory.
+its declared size (a member that inflates to more fails its CRC and is refused as corrupt),
+so checking the declarations bounds memory. Each XML part is capped on its own
+(:data:`MAX_XML_PART_BYTES`): parsing XML costs about ten times its size in memory and a
+second of CPU per ~30 MB, so a document.xml of 190 MB (a 20 MB .docx, ratio 10, under the
+ratio guard) is refused before anything is inflated.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ logger = logging.getLogger(__name__)
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
 MAX_COMPRESSION_RATIO = 400  # only for members larger than 1 MiB
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
 _MB = 1024 * 1024
 
 
@@ -46,6 +51,13 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for info in infos:
         total += info.file_size
+        if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
+            raise ExtractionError(
+                f"Tệp .docx có phần nội dung quá lớn ({human_size(info.file_size)} khi giải "
+                f"nén; giới hạn {human_size(MAX_XML_PART_BYTES)}); hãy tách văn bản thành "
+                "nhiều tệp nhỏ hơn.",
+                "too_large",
+            )
         if info.file_size > _MB and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
         ):

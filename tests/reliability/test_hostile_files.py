@@ -92,3 +92,112 @@ def test_a_folder_of_hostile_files_still_ingests_the_good_one(tmp_path: Path, sq
     outcomes = ingest_paths(sqlite_store, [tmp_path])
     assert sorted(o.source for o in outcomes if o.ok) == ["good.txt"]
     assert sqlite_store.count_documents() == 1
+
+
+# ----------------------------------------------------------- per-upload budgets (issue 19, 4)
+
+_BUDGET_CHILD = """
+import json, sys, time
+from corpus.extraction import ExtractionError, extract_text
+data = open(sys.argv[1], "rb").read()
+started = time.process_time()
+try:
+    extract_text(data, sys.argv[2], max_bytes=len(data) + 1)
+    code = "accepted"
+except ExtractionError as exc:
+    code = exc.code
+status = open("/proc/self/status").read()  # VmHWM: this process's peak (ru_maxrss keeps the parent's)
+peak_kb = int(status.split("VmHWM:")[1].split()[0])
+print(json.dumps({"code": code, "cpu": time.process_time() - started, "peak_mb": peak_kb / 1024}))
+"""
+
+
+def inflating_docx(xml_mb: int) -> bytes:
+    """A .docx whose document.xml inflates to ``xml_mb`` MB of ordinary paragraphs."""
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    para = '<w:p><w:r><w:t xml:space="preserve">Nhiệm vụ năm học số {:09d} của các đơn vị.</w:t></w:r></w:p>'
+    count = xml_mb * 1024 * 1024 // len(para.format(0).encode())
+    body = "".join(para.format(i) for i in range(count))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                start = xml.index("<w:body>") + len("<w:body>")
+                data = (xml[:start] + body + xml[start:]).encode("utf-8")
+            dst.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A valid PDF of ``pages`` blank pages, written directly (pypdf takes seconds for 50,000)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objects.append(f"<< /Type /Pages /Count {pages} /Kids [{kids}] >>".encode())
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _budget(tmp_path: Path, data: bytes, name: str) -> dict[str, float | str]:
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", _BUDGET_CHILD, str(path), name],
+        capture_output=True, text=True, timeout=300, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"\n{name}: {len(data) / 2**20:.1f} MB -> {result}")
+    return result
+
+
+@pytest.mark.slow
+def test_docx_inflating_to_190_mb_is_refused_cheaply(tmp_path: Path) -> None:
+    data = inflating_docx(190)
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size > 190 * 2**20
+    result = _budget(tmp_path, data, "to-190mb.docx")
+    assert result["code"] == "too_large"
+    assert float(result["cpu"]) < 1.0 and float(result["peak_mb"]) < 250
+
+
+@pytest.mark.slow
+def test_pdf_of_50000_pages_is_refused_before_pages_are_built(tmp_path: Path) -> None:
+    result = _budget(tmp_path, many_pages_pdf(50_000), "50000-trang.pdf")
+    assert result["code"] == "too_long"
+    assert float(result["cpu"]) < 1.0 and float(result["peak_mb"]) < 250
+
+
+@pytest.mark.slow
+def test_memory_is_given_back_after_the_largest_accepted_docx() -> None:
+    import psutil
+
+    from corpus.extraction import extract_text
+
+    data = inflating_docx(30)
+    process = psutil.Process()
+    extract_text(next(SAMPLES.glob("seed-000*")).read_bytes(), "warm.txt")
+    before = process.memory_info().rss
+    text = extract_text(data, "lon.docx", max_chars=20_000_000).text
+    assert len(text) > 1_000_000
+    del text
+    after = process.memory_info().rss
+    print(f"\nRSS before {before >> 20} MB, after {after >> 20} MB")
+    assert after - before < 100 * 2**20
