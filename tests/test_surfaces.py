@@ -47,6 +47,7 @@ SURFACES: dict[str, list[str]] = {
         "encoder_from", "find_documents", "get_document", "open_store", "printable_text",
         "supersede_document",
         "update_metadata", "upload_file",
+        "OlderVersion", "VersionInfo", "document_versions", "restore_version",
     ],
 }
 
