@@ -189,6 +189,23 @@ class UploadResult(BaseModel):
     passages: int = Field(description="passages stored by this upload (0 when unchanged)")
 
 
+class VersionPublic(BaseModel):
+    """One stored version of a document."""
+
+    version: int = Field(description="số phiên bản (1, 2, …)")
+    stored_at: datetime = Field(description="lúc phiên bản này trở thành bản hiện hành")
+    stored_by: str | None = Field(description="người tải lên / khôi phục phiên bản này")
+    sha256: str = Field(description="mã băm nội dung văn bản")
+    chars: int = Field(description="độ dài văn bản (ký tự)")
+    source_name: str = Field(description="tên tệp")
+    current: bool = Field(description="đang là phiên bản hiện hành")
+
+
+class VersionList(BaseModel):
+    document_id: int
+    items: list[VersionPublic] = Field(description="cũ nhất trước, bản hiện hành cuối cùng")
+
+
 class _MetadataFields(_Input):
     """Editable metadata; every field optional (only what is sent changes)."""
 

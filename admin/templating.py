@@ -22,6 +22,7 @@ VISIBILITY_LABELS = {"public": "công khai", "internal": "nội bộ"}
 ACTION_LABELS = {
     "create": "thêm văn bản",
     "update_version": "phiên bản mới",
+    "restore_version": "khôi phục phiên bản",
     "update": "sửa thông tin",
     "delete": "xóa",
     "reindex": "lập chỉ mục lại",

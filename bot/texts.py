@@ -117,6 +117,7 @@ UPLOAD_ADMIN_ONLY = (
 )
 UPLOAD_BAD_TYPE = "Mình chỉ nạp được tệp " + FILE_TYPES + " (tệp bạn gửi: {name})."
 UPLOAD_TOO_BIG = "Tệp quá lớn ({size}, tối đa {limit})."
+UPLOAD_OLDER = "⚠️ {reason}"
 UPLOAD_FAILED = "❌ Không nạp được <b>{name}</b>: {reason}"
 UPLOAD_CONFIRMED = "Đã xác nhận thông tin văn bản."
 UPLOAD_PICK_TYPE = "Chọn loại đúng cho văn bản #{doc_id}:"

@@ -10,7 +10,7 @@ Public modules (import them directly; importing ``corpus`` itself loads nothing)
 - ``corpus.chunking``: passages of a document;
 - ``corpus.labels``: how a document is named for people;
 - ``corpus.ingest``: file or text -> stored document; ``corpus.eval_corpus``: JSONL
-  evaluation corpora;
+  evaluation corpora; ``corpus.versions``: a document's kept versions, restoring one;
 - ``corpus.editing``: metadata edits after ingestion;
 - ``corpus.models`` (tables), ``corpus.db`` (engines, schema migrations), ``corpus.store``
   (every query);
@@ -33,4 +33,5 @@ __all__ = [
     "sizes",
     "store",
     "text",
+    "versions",
 ]

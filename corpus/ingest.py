@@ -18,7 +18,7 @@ from corpus.labels import passage_context
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
-from corpus.store import AlreadyStored, CorpusStore
+from corpus.store import AlreadyStored, CorpusStore, OlderContent
 from corpus.text import bare, clean_text
 
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -38,6 +38,8 @@ class IngestOutcome:
     title: str = ""
     number_key: str | None = None
     passages: int = 0
+    older_version: int | None = None
+    """Set when the content is that of this kept older version: nothing was stored."""
 
     @property
     def ok(self) -> bool:
@@ -186,6 +188,9 @@ def ingest_text(
     existing = store.find_by_sha(sha256_text(text))
     if existing is not None:
         return _outcome(source_name, "unchanged", existing, "Đã có trong kho, không thay đổi.")
+    older = store.find_version_by_sha(sha256_text(text))
+    if older is not None:
+        return older_outcome(store, source_name, older.document_id, older.version)
     doc, passages, refs, _ = build_document(
         text, source_name=source_name, overrides=overrides, uploaded_by=uploaded_by
     )
@@ -209,6 +214,8 @@ def ingest_text(
         )
     except AlreadyStored as same:
         return _outcome(source_name, "unchanged", same.document, "Đã có trong kho, không thay đổi.")
+    except OlderContent as found:
+        return older_outcome(store, source_name, found.version.document_id, found.version.version)
     except IntegrityError:
         # Another process stored the same content between our check and our commit.
         again = store.find_by_sha(doc.sha256)
@@ -218,6 +225,23 @@ def ingest_text(
     status: Status = "updated" if previous else "added"
     message = f"Phiên bản mới (v{saved.version})." if previous else "Đã thêm."
     return _outcome(source_name, status, saved, message, len(passages))
+
+
+def older_outcome(
+    store: CorpusStore, source_name: str, doc_id: int, version: int
+) -> IngestOutcome:
+    """The answer to content equal to kept version ``version`` of document ``doc_id``."""
+    current = store.get_document(doc_id)
+    now = f"v{current.version}" if current else "?"
+    message = (
+        f"Nội dung này trùng phiên bản v{version} của văn bản #{doc_id}; văn bản đang ở {now}. "
+        f"Muốn khôi phục v{version}, hãy dùng chức năng khôi phục."
+    )
+    if current is None:
+        return IngestOutcome(source_name, "failed", message=message, older_version=version)
+    outcome = _outcome(source_name, "unchanged", current, message)
+    outcome.older_version = version
+    return outcome
 
 
 def _previous_version(store: CorpusStore, doc: Document) -> Document | None:

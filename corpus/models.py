@@ -65,7 +65,10 @@ class Document(SQLModel, table=True):
 
 
 class DocumentVersion(SQLModel, table=True):
-    """A previous version of a document, kept when a changed file replaces it."""
+    """A previous version of a document, kept when a changed file replaces it.
+
+    ``created_at`` is when that version became the current one, ``uploaded_by`` who stored it.
+    """
 
     __tablename__ = "document_version"
     id: int | None = Field(default=None, primary_key=True)
@@ -75,6 +78,7 @@ class DocumentVersion(SQLModel, table=True):
     source_name: str = ""
     text: str = Field(default="", sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
+    uploaded_by: str | None = None
 
 
 class Passage(SQLModel, table=True):

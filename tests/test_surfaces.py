@@ -25,12 +25,13 @@ SURFACES: dict[str, list[str]] = {
     "corpus": [
         "chunking", "db", "docnumbers", "editing", "eval_corpus", "extraction", "hashing",
         "ingest", "labels", "models", "parsing", "references", "sizes", "store", "text",
+        "versions",
     ],
     "corpus.extraction": ["SUPPORTED_SUFFIXES", "Extracted", "ExtractionError", "extract_text"],
     "corpus.parsing": ["ParsedDocument", "parse_document"],
     "corpus.store": [
-        "AlreadyStored", "CorpusStore", "DocumentFilter", "PassageRecord", "ReferenceLink",
-        "search_key",
+        "AlreadyStored", "CorpusStore", "DocumentFilter", "OlderContent", "PassageRecord",
+        "ReferenceLink", "search_key",
     ],
     "retrieval": ["answers", "encoder", "evaluate", "indexing", "query", "searcher", "service"],
     "retrieval.answers": [
@@ -46,6 +47,7 @@ SURFACES: dict[str, list[str]] = {
         "encoder_from", "find_documents", "get_document", "open_store", "printable_text",
         "supersede_document",
         "update_metadata", "upload_file",
+        "OlderVersion", "VersionInfo", "document_versions", "restore_version",
     ],
 }
 

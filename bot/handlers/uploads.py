@@ -23,6 +23,7 @@ from corpus.docnumbers import DOC_TYPES
 from corpus.models import Document
 from corpus.sizes import human_size
 from retrieval.service import (
+    OlderVersion,
     ServiceError,
     TooLarge,
     UnsupportedType,
@@ -67,6 +68,9 @@ async def on_document(update: Update, context: BotContext) -> None:
     try:
         async with typing(context.bot, chat.id, ChatAction.TYPING):
             uploaded = await download_and_store(context, document.file_id, name, user.id)
+    except OlderVersion as older:
+        await message.reply_text(texts.UPLOAD_OLDER.format(reason=esc(older.message)))
+        return
     except ServiceError as failed:
         await message.reply_text(
             texts.UPLOAD_FAILED.format(name=esc(name), reason=esc(failed.message))

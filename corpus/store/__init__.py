@@ -11,6 +11,7 @@ from corpus.store.passages import PassageQueries
 from corpus.store.records import (
     AlreadyStored,
     DocumentFilter,
+    OlderContent,
     PassageRecord,
     ReferenceLink,
     search_key,
@@ -25,6 +26,7 @@ __all__ = [
     "AlreadyStored",
     "CorpusStore",
     "DocumentFilter",
+    "OlderContent",
     "PassageRecord",
     "ReferenceLink",
     "search_key",

@@ -19,7 +19,7 @@ from corpus.models import (
     utcnow,
 )
 from corpus.store.base import StoreBase
-from corpus.store.records import AlreadyStored, DocumentFilter, jsonable
+from corpus.store.records import AlreadyStored, DocumentFilter, OlderContent, jsonable
 
 
 class DocumentQueries(StoreBase):
@@ -48,17 +48,25 @@ class DocumentQueries(StoreBase):
         *,
         replaces: int | None = None,
         actor: str | None = None,
+        restored_from: int | None = None,
     ) -> Document:
         """Store a document with its passages and references in one transaction.
 
         With ``replaces``, the stored document of that id becomes the previous version: its
-        text is archived, its passages and references are replaced, its id is kept.
+        text is archived, its passages and references are replaced, its id is kept. Content
+        equal to a kept older version is refused (:class:`OlderContent`) unless it is that
+        version's restore (``restored_from``, its number).
         """
         with self.session() as s, s.begin():
             same = s.exec(select(Document).where(Document.sha256 == doc.sha256)).first()
             if same is not None:
                 s.expunge(same)  # keep its loaded fields: the rollback below expires the rest
                 raise AlreadyStored(same)
+            if restored_from is None:
+                older = self._older_version(s, doc.sha256)
+                if older is not None:
+                    s.expunge(older)
+                    raise OlderContent(older)
             if replaces is not None:
                 old = s.get(Document, replaces)
                 if old is None:
@@ -70,11 +78,13 @@ class DocumentQueries(StoreBase):
                         sha256=old.sha256,
                         source_name=old.source_name,
                         text=old.text,
+                        created_at=old.updated_at,
+                        uploaded_by=old.uploaded_by,
                     )
                 )
                 s.execute(delete(Passage).where(col(Passage.document_id) == replaces))
                 s.execute(delete(Reference).where(col(Reference.document_id) == replaces))
-                keep = {"id", "created_at", "status", "superseded_by_id", "visibility"}
+                keep = {"id", "created_at", "status", "superseded_by_id", "visibility", "version"}
                 for name in Document.model_fields:
                     if name not in keep:
                         setattr(old, name, getattr(doc, name))
@@ -109,16 +119,34 @@ class DocumentQueries(StoreBase):
                     document_id=target.id,
                 )
             )
-            s.add(
-                AuditLog(
-                    actor=actor or "",
-                    action="update_version" if replaces else "create",
-                    document_id=target.id,
-                    after={"number": target.number, "sha256": target.sha256},
-                )
-            )
+            s.add(_save_audit(target, actor, replaced=replaces is not None,
+                              restored_from=restored_from))
             self._bump(s)
         return target
+
+    @staticmethod
+    def _older_version(s: Session, sha256: str) -> DocumentVersion | None:
+        stmt = (
+            select(DocumentVersion)
+            .where(DocumentVersion.sha256 == sha256)
+            .order_by(col(DocumentVersion.version).desc())
+        )
+        return s.exec(stmt).first()
+
+    def find_version_by_sha(self, sha256: str) -> DocumentVersion | None:
+        """The newest kept older version with this content, if any."""
+        with self.session() as s:
+            return self._older_version(s, sha256)
+
+    def versions_of(self, doc_id: int) -> list[DocumentVersion]:
+        """The kept older versions of a document, oldest first (the current one is not kept)."""
+        with self.session() as s:
+            stmt = (
+                select(DocumentVersion)
+                .where(DocumentVersion.document_id == doc_id)
+                .order_by(col(DocumentVersion.version))
+            )
+            return list(s.exec(stmt).all())
 
     @staticmethod
     def _resolve(s: Session, match_key: str | None, key: str, *, exclude: int) -> int | None:
@@ -283,3 +311,16 @@ class DocumentQueries(StoreBase):
             s.delete(doc)
             self._bump(s)
         return True
+
+
+def _save_audit(
+    doc: Document, actor: str | None, *, replaced: bool, restored_from: int | None
+) -> AuditLog:
+    after: dict[str, Any] = {"number": doc.number, "sha256": doc.sha256, "version": doc.version}
+    action = "create"
+    if restored_from is not None:
+        action = "restore_version"
+        after["restored_from"] = restored_from
+    elif replaced:
+        action = "update_version"
+    return AuditLog(actor=actor or "", action=action, document_id=doc.id, after=after)

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from corpus.models import (
-    Document,
-)
+from corpus.models import Document, DocumentVersion
 from corpus.text import bare
 
 
@@ -41,6 +39,14 @@ class DocumentFilter:
     date_from: date | None = None
     date_to: date | None = None
     text: str | None = None
+
+
+class OlderContent(Exception):
+    """The content is that of a kept older version (``version``) of a stored document."""
+
+    def __init__(self, version: DocumentVersion) -> None:
+        super().__init__(version.document_id, version.version)
+        self.version = version
 
 
 class AlreadyStored(Exception):

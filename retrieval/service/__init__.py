@@ -18,6 +18,7 @@ from retrieval.service.edits import delete_document, supersede_document, update_
 from retrieval.service.errors import (
     Conflict,
     DocumentNotFound,
+    OlderVersion,
     ServiceError,
     TooLarge,
     Unreadable,
@@ -36,6 +37,7 @@ from retrieval.service.uploads import (
     printable_text,
     upload_file,
 )
+from retrieval.service.versions import VersionInfo, document_versions, restore_version
 from retrieval.service.wiring import build_index, encoder_from, open_store
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "IndexRefresher",
     "IndexState",
     "NotLoaded",
+    "OlderVersion",
     "Runtime",
     "ServiceError",
     "Settings",
@@ -57,15 +60,18 @@ __all__ = [
     "UploadBusy",
     "UploadError",
     "Uploaded",
+    "VersionInfo",
     "build_index",
     "check_upload",
     "delete_document",
     "document_card",
+    "document_versions",
     "encoder_from",
     "find_documents",
     "get_document",
     "open_store",
     "printable_text",
+    "restore_version",
     "supersede_document",
     "update_metadata",
     "upload_file",

@@ -23,6 +23,16 @@ class Conflict(ServiceError):
     """The change contradicts the corpus as it stands (a cycle, a document gone meanwhile)."""
 
 
+class OlderVersion(Conflict):
+    """The upload's content is a kept older version of a stored document: nothing stored.
+
+    Making it current again is a restore (``version``), never a silent rollback."""
+
+    def __init__(self, message: str, *, document_id: int | None, version: int) -> None:
+        super().__init__(message, document_id=document_id)
+        self.version = version
+
+
 class UploadError(ServiceError):
     """An upload that is not stored."""
 

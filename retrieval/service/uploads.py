@@ -25,6 +25,7 @@ from retrieval.service.edits import update_metadata
 from retrieval.service.errors import (
     Conflict,
     DocumentNotFound,
+    OlderVersion,
     TooLarge,
     Unreadable,
     UnsupportedType,
@@ -111,6 +112,7 @@ def upload_file(
     ``overrides`` replace parsed metadata; a number the parser cannot read is kept as typed.
     ``replace_document_id`` stores it as a new version of that document (otherwise a new
     version only of a document with the same number, or the same name and a similar text).
+    Content equal to a kept older version is refused with :class:`OlderVersion`.
     At most ``settings.upload_workers`` uploads are read at once in a process and
     ``settings.upload_queue`` more wait their turn; beyond that (or after waiting
     ``upload_wait_seconds``) the upload is refused with :class:`UploadBusy`.
@@ -142,6 +144,10 @@ def _store_upload(
         store, text, source_name=name, uploaded_by=actor, overrides=changes,
         replaces=replace_document_id,
     )
+    if outcome.older_version is not None:
+        raise OlderVersion(
+            outcome.message, document_id=outcome.document_id, version=outcome.older_version
+        )
     if outcome.status == "failed" or outcome.document_id is None:
         raise Unreadable(outcome.message)
     doc = store.get_document(outcome.document_id)

@@ -28,6 +28,8 @@ PROTECTED = [
     ("PATCH", f"{API_PREFIX}/documents/1"),
     ("DELETE", f"{API_PREFIX}/documents/1"),
     ("POST", f"{API_PREFIX}/documents/1/supersede"),
+    ("GET", f"{API_PREFIX}/documents/1/versions"),
+    ("POST", f"{API_PREFIX}/documents/1/versions/1/restore"),
     ("POST", f"{API_PREFIX}/reindex"),
     ("GET", f"{API_PREFIX}/reindex/{'0' * 32}"),
     ("POST", f"{API_PREFIX}/ask"),
@@ -63,7 +65,8 @@ def _route_table(app: FastAPI) -> set[tuple[str, str]]:
             path = prefix + getattr(route, "path", "")
             for method in getattr(route, "methods", None) or ():
                 if method != "HEAD":
-                    out.add((method, path.replace("{doc_id}", "1").replace("{job_id}", "0" * 32)))
+                    path = path.replace("{doc_id}", "1").replace("{version}", "1")
+                    out.add((method, path.replace("{job_id}", "0" * 32)))
     return out
 
 

@@ -385,3 +385,32 @@ def test_a_busy_upload_pool_is_told_in_vietnamese(
 
     reply = run(scenario()).sent()[-1]["text"]
     assert "bận" in reply and "gửi lại" in reply
+
+
+def test_an_older_copy_sent_to_the_bot_is_refused_with_the_api_sentence(
+    tmp_path: Path, seeded: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handlers.uploads as bot_uploads
+    import retrieval.service.uploads as uploads
+    from corpus.ingest import ingest_text
+    from tests.corpus.test_versions import V1, V2
+
+    first = ingest_text(seeded, V1, source_name="cv.txt")
+    assert ingest_text(seeded, V2, source_name="cv.txt").status == "updated"
+    revision = seeded.revision()
+
+    async def fake_download(context: Any, file_id: str, name: str, user_id: int) -> Any:
+        return uploads.upload_file(context.runtime.store, V1.encode(), name, actor="test",
+                                   settings=context.runtime.settings)
+
+    monkeypatch.setattr(bot_uploads, "download_and_store", fake_download)
+    doc = {"file_id": "f1", "file_unique_id": "u1", "file_name": "cv.txt", "file_size": 900}
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, user_id=ADMIN_ID, document=doc))
+            return request
+
+    reply = run(scenario()).sent()[-1]["text"]
+    assert f"trùng phiên bản v1 của văn bản #{first.document_id}; văn bản đang ở v2" in reply
+    assert seeded.revision() == revision
