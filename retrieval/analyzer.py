@@ -146,6 +146,12 @@ class Analyzer:
                 toks += [f"~{a}_{b}" for a, b in pairwise(bare)]
         return toks
 
+    def _query_stream(self, text: str, accented: bool) -> list[str]:
+        toks = self._stream(text)
+        if self.twins and self.accented and not accented:
+            toks = [t for t in toks if t.startswith("~")]
+        return toks
+
     def signature(self) -> str:
         """Identifies the token stream; indexes built under another signature are rebuilt."""
         data = resources.files("retrieval").joinpath("data")
@@ -171,14 +177,14 @@ class Analyzer:
         toks = self._stream(question)
         if self.twins and self.accented and not accented:
             toks = [t for t in toks if t.startswith("~")]
-        extra = self._expansions(question, query=True)
+        for exp in self._expansions(question, query=True):
+            toks += self._query_stream(exp, accented)
         if self.expand_abbreviations:
-            extra += thesaurus_terms(question)
-        for exp in extra:
-            exp_toks = self._stream(exp)
-            if self.twins and self.accented and not accented:
-                exp_toks = [t for t in exp_toks if t.startswith("~")]
-            toks += exp_toks
+            for terms in thesaurus_terms(question):
+                # the official compounds ("hằng_năm"), not their syllables ("năm" of "năm học")
+                exp_toks = self._query_stream(terms, accented)
+                compounds = [t for t in exp_toks if "_" in t]
+                toks += compounds or exp_toks
         keys = [n.match_key for n in numbers_in_question(question) if n.match_key]
         toks += [NUMBER_TOKEN_PREFIX + key for key in keys]
         return toks
