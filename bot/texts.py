@@ -96,10 +96,12 @@ NO_MORE = "Không còn kết quả nào khác."
 
 XEM_USAGE = (
     "Bạn hãy gõ số hiệu sau lệnh, ví dụ: <code>/xem 02-NQ/TW</code> hoặc <code>/xem 5208</code>"
+    " (theo mã bản ghi: <code>/xem #12</code>)"
 )
 XEM_NOT_FOUND = (
     "Không tìm thấy văn bản số “{number}” trong kho. Bạn có thể xem danh sách bằng /vanban."
 )
+XEM_BY_ID = "Nếu bạn muốn mở văn bản theo mã bản ghi, gõ <code>/xem #{number}</code>."
 XEM_MANY = "Có {count} văn bản khớp “{number}”, bạn chọn văn bản cần xem:"
 DOC_GONE = "Văn bản này không còn trong kho."
 

@@ -39,6 +39,53 @@ def _table() -> tuple[dict[str, str], frozenset[str]]:
     return table, frozenset(upper_only)
 
 
+@lru_cache(maxsize=1)
+def _thesaurus() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
+    """(folded pattern, bare pattern, official terms) per staff phrase, longest phrase first."""
+    text = resources.files("retrieval").joinpath("data/thesaurus.tsv").read_text("utf-8")
+    entries: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, official, *_reason = line.split("\t")
+        entries.append((" ".join(fold(phrase).split()), fold(official.strip())))
+    entries.sort(key=lambda e: -len(e[0]))
+    return tuple(
+        (_phrase_pattern(phrase), _phrase_pattern(strip_diacritics(phrase)), official)
+        for phrase, official in entries
+    )
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)")
+
+
+def thesaurus_matches(question: str) -> list[tuple[str, str]]:
+    """(staff phrase as it stands in the question, official terms) for each staff phrase in
+    ``question``: longest phrase first, each stretch of the question used once, an entry
+    skipped when the question already says its official terms. Matched with diacritics when
+    the question has them (phrase and terms folded), else on bare letters (both bare)."""
+    accented = has_diacritics(question)
+    text = fold(question) if accented else strip_diacritics(fold(question))
+    text = " ".join(text.split())
+    used: list[tuple[int, int]] = []
+    out: list[tuple[str, str]] = []
+    for folded, bare, official in _thesaurus():
+        terms = official if accented else strip_diacritics(official)
+        for m in (folded if accented else bare).finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b in used):
+                used.append(m.span())
+                if not _phrase_pattern(terms).search(text):
+                    out.append((m.group(0), terms))
+                break
+    return out
+
+
+def thesaurus_terms(question: str) -> list[str]:
+    """The official wording of the staff phrases in ``question`` ("sinh con" -> "thai sản")."""
+    return [terms for _, terms in thesaurus_matches(question)]
+
+
 def abbreviations() -> dict[str, str]:
     """Abbreviation (diacritic-free, lower case) -> expansion (folded)."""
     return _table()[0]
@@ -99,10 +146,18 @@ class Analyzer:
                 toks += [f"~{a}_{b}" for a, b in pairwise(bare)]
         return toks
 
+    def _query_stream(self, text: str, accented: bool) -> list[str]:
+        toks = self._stream(text)
+        if self.twins and self.accented and not accented:
+            toks = [t for t in toks if t.startswith("~")]
+        return toks
+
     def signature(self) -> str:
         """Identifies the token stream; indexes built under another signature are rebuilt."""
-        table = resources.files("retrieval").joinpath("data/abbreviations.tsv").read_bytes()
-        digest = hashlib.sha256(table).hexdigest()[:12]
+        data = resources.files("retrieval").joinpath("data")
+        names = ("abbreviations.tsv", "thesaurus.tsv")
+        tables = b"".join(data.joinpath(n).read_bytes() for n in names)
+        digest = hashlib.sha256(tables).hexdigest()[:12]
         return f"{self!r}|v{ANALYZER_VERSION}|{digest}"
 
     def document_tokens(self, text: str) -> list[str]:
@@ -113,16 +168,23 @@ class Analyzer:
         return toks
 
     def query_tokens(self, question: str) -> list[str]:
-        """Tokens of a question; a question without any diacritics uses the bare twins only."""
+        """Tokens of a question; a question without any diacritics uses the bare twins only.
+
+        Abbreviations are expanded and staff phrases add their official wording
+        (data/thesaurus.tsv), for the lexical search only: documents keep their own words.
+        """
         accented = has_diacritics(question)
         toks = self._stream(question)
         if self.twins and self.accented and not accented:
             toks = [t for t in toks if t.startswith("~")]
         for exp in self._expansions(question, query=True):
-            exp_toks = self._stream(exp)
-            if self.twins and self.accented and not accented:
-                exp_toks = [t for t in exp_toks if t.startswith("~")]
-            toks += exp_toks
+            toks += self._query_stream(exp, accented)
+        if self.expand_abbreviations:
+            for terms in thesaurus_terms(question):
+                # the official compounds ("hằng_năm"), not their syllables ("năm" of "năm học")
+                exp_toks = self._query_stream(terms, accented)
+                compounds = [t for t in exp_toks if "_" in t]
+                toks += compounds or exp_toks
         keys = [n.match_key for n in numbers_in_question(question) if n.match_key]
         toks += [NUMBER_TOKEN_PREFIX + key for key in keys]
         return toks

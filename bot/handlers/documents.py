@@ -11,16 +11,16 @@ from telegram.error import BadRequest
 
 import bot.texts as texts
 from bot.context import BotContext, blocking
-from bot.format import card_html, card_view, document_list_html, esc
+from bot.format import card_html, card_view, citation_line, document_list_html, esc
 from bot.keyboards import CARD, FULL_TEXT, LIST, card_keyboard, list_keyboard, parse
 from bot.sending import send_full_text, send_messages, typing
 from bot.splitting import pack
-from corpus.labels import document_title
 from corpus.models import Document
 from corpus.store import CorpusStore, DocumentFilter
-from retrieval.service import document_card, find_documents
+from retrieval.service import DocumentNotFound, document_card, find_documents, get_document
 
 PAGE_SIZE = 8
+MAX_PAGE_DIGITS = 6  # a page past any corpus, still a number SQL takes
 
 
 def document_page(
@@ -54,7 +54,7 @@ async def on_list_page(update: Update, context: BotContext) -> None:
     if query is None:
         return
     kind, parts = parse(query.data)
-    if kind != LIST or not parts or not parts[0].isdigit():
+    if kind != LIST or not parts or not parts[0].isdigit() or len(parts[0]) > MAX_PAGE_DIGITS:
         await query.answer(texts.EXPIRED_BUTTON)
         return
     await query.answer()
@@ -65,28 +65,44 @@ async def on_list_page(update: Update, context: BotContext) -> None:
 
 
 async def on_show(update: Update, context: BotContext) -> None:
+    """/xem: a number in any spelling ("5208", "CV 5208", "12/2012"), or "#12" for an id."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    spelling = " ".join(context.args or [])
+    spelling = " ".join(" ".join(context.args or []).split())
     if not spelling:
         await message.reply_text(texts.XEM_USAGE)
         return
-    docs = await blocking(find_documents, context.runtime.store, spelling)
+    docs = await blocking(find_documents, context.runtime.store, spelling, bare_ids=False)
     if not docs:
-        await message.reply_text(texts.XEM_NOT_FOUND.format(number=esc(spelling)))
+        shown = esc(spelling[:60])
+        reply = texts.XEM_NOT_FOUND.format(number=shown)
+        if spelling.isascii() and spelling.isdigit() and len(spelling) <= 10:
+            reply += "\n" + texts.XEM_BY_ID.format(number=shown)
+        await message.reply_text(reply)
         return
     if len(docs) > 1:
-        buttons = [
-            [InlineKeyboardButton(document_title(d)[:60], callback_data=f"{CARD}:{d.id}")]
-            for d in docs[:10]
-        ]
         await message.reply_text(
             texts.XEM_MANY.format(count=len(docs), number=esc(spelling)),
-            reply_markup=InlineKeyboardMarkup(buttons),
+            reply_markup=choice_keyboard(docs[:10]),
         )
         return
     await send_card(context, chat.id, docs[0])
+
+
+def choice_keyboard(docs: list[Document]) -> InlineKeyboardMarkup:
+    """One button per document, each label distinct (versions share a title)."""
+    labels: dict[int, str] = {}
+    for doc in docs:
+        if doc.id is None or doc.id in labels:
+            continue
+        label = citation_line(doc)[:56]
+        if label in labels.values():
+            label = f"{label[:48]} (#{doc.id})"
+        labels[doc.id] = label
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"{CARD}:{i}")] for i, label in labels.items()]
+    )
 
 
 async def send_card(context: BotContext, chat_id: int, doc: Document) -> None:
@@ -127,6 +143,9 @@ async def on_full_text_button(update: Update, context: BotContext) -> None:
 async def _document_from(
     context: BotContext, kind: str, parts: list[str], expected: str
 ) -> Document | None:
-    if kind != expected or len(parts) != 1 or not parts[0].isdigit():
+    if kind != expected or len(parts) != 1:
         return None
-    return await blocking(context.runtime.store.get_document, int(parts[0]))
+    try:
+        return await blocking(get_document, context.runtime.store, int(parts[0]))
+    except (ValueError, DocumentNotFound):
+        return None

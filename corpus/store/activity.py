@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from corpus.models import (
     AuditLog,
@@ -24,6 +24,7 @@ from corpus.models import (
     utcnow,
 )
 from corpus.store.base import StoreBase
+from corpus.store.records import search_key
 
 
 class ActivityQueries(StoreBase):
@@ -87,23 +88,22 @@ class ActivityQueries(StoreBase):
 
     # -- subscriptions and the outbox ---------------------------------------------------------
     def subscribe(self, chat_id: int, topic: str) -> bool:
+        """Follow ``topic``; False when the chat follows it already, spelled with or
+        without diacritics (topics match documents without them anyway)."""
         topic = " ".join(topic.split())
         with self.session() as s, s.begin():
-            exists = s.exec(
-                select(Subscription).where(
-                    Subscription.chat_id == chat_id, Subscription.topic == topic
-                )
-            ).first()
-            if exists:
+            if _same_topic(s, chat_id, topic):
                 return False
             s.add(Subscription(chat_id=chat_id, topic=topic))
             return True
 
     def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
+        """Stop following ``topic`` (diacritics, case and spaces ignored), or everything."""
         with self.session() as s, s.begin():
             stmt = delete(Subscription).where(col(Subscription.chat_id) == chat_id)
             if topic:
-                stmt = stmt.where(col(Subscription.topic) == " ".join(topic.split()))
+                ids = [sub.id for sub in _same_topic(s, chat_id, topic)]
+                stmt = stmt.where(col(Subscription.id).in_(ids))
             result = s.execute(stmt)
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -196,3 +196,10 @@ class ActivityQueries(StoreBase):
     def session_revoked(self, session_id: str) -> bool:
         with self.session() as s:
             return s.get(RevokedSession, session_id) is not None
+
+
+def _same_topic(s: Session, chat_id: int, topic: str) -> list[Subscription]:
+    """The chat's subscriptions to ``topic`` however it is spelled."""
+    key = " ".join(search_key(topic).split())
+    subs = s.exec(select(Subscription).where(Subscription.chat_id == chat_id)).all()
+    return [sub for sub in subs if " ".join(search_key(sub.topic).split()) == key]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from corpus.models import (
@@ -20,6 +21,7 @@ from corpus.models import (
 )
 from corpus.store.base import StoreBase
 from corpus.store.records import AlreadyStored, DocumentFilter, OlderContent, jsonable
+from corpus.text import bare, fold, has_diacritics
 
 
 class DocumentQueries(StoreBase):
@@ -192,6 +194,12 @@ class DocumentQueries(StoreBase):
                 return []
             return list(s.exec(select(Document).where(col(Document.match_key).in_(keys))).all())
 
+    def documents_numbered(self, number: int) -> list[Document]:
+        """Documents whose number is ``number`` whatever their type ("5208" -> CV 5208)."""
+        with self.session() as s:
+            stmt = select(Document).where(col(Document.match_key).like(f"%:{number}"))
+            return list(s.exec(stmt.order_by(col(Document.id))).all())
+
     def documents_by_match_keys(self, keys: Iterable[str]) -> list[Document]:
         wanted = list(set(keys))
         if not wanted:
@@ -214,17 +222,9 @@ class DocumentQueries(StoreBase):
             conds.append(col(Document.issue_date) >= flt.date_from)
         if flt.date_to:
             conds.append(col(Document.issue_date) <= flt.date_to)
-        if flt.text:
-            like = f"%{flt.text}%"
-            conds.append(
-                or_(
-                    col(Document.title).ilike(like),
-                    col(Document.subject).ilike(like),
-                    col(Document.number).ilike(like),
-                    col(Document.number_key).ilike(like),
-                )
-            )
         with self.session() as s:
+            if flt.text:
+                conds.append(col(Document.id).in_(self._ids_matching(s, flt.text)))
             total = s.exec(select(func.count()).select_from(Document).where(*conds)).one()
             rows = s.exec(
                 select(Document)
@@ -234,6 +234,27 @@ class DocumentQueries(StoreBase):
                 .limit(limit)
             ).all()
             return list(rows), int(total)
+
+    @staticmethod
+    def _ids_matching(s: Session, text: str) -> list[int]:
+        """Ids of the documents whose title, subject, number or issuer contains ``text``.
+
+        Typed without diacritics ("cong doan") it matches without them ("Công đoàn"); typed
+        with them it matches as written, case and tone placement ignored.
+        """
+        loose = not has_diacritics(text)
+        norm = bare if loose else fold
+        wanted = " ".join(norm(text).split())
+        fields = (
+            Document.title, Document.subject, Document.number, Document.number_key,
+            Document.issuer,
+        )
+        rows = s.execute(sa_select(col(Document.id), *(col(f) for f in fields))).all()
+        return [
+            row[0] for row in rows
+            if row[0] is not None
+            and any(wanted in " ".join(norm(f).split()) for f in row[1:] if f)
+        ]
 
     def count_documents(self) -> int:
         with self.session() as s:

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from corpus.text import bare_view, folded_view
+from retrieval.analyzer import thesaurus_matches
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
@@ -101,13 +102,19 @@ def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float
     accented = query.accented
     qset = set(query.content_words)
     qpairs = query.content_pairs
+    synonyms = [(p.split(), set(t.split())) for p, t in thesaurus_matches(query.text)]
     coverage = pair_coverage = 0.0
     for p in passages:
         pw = _passage_words(p, accented)
+        words, pairs = set(pw), _pairs(pw)
+        for phrase, terms in synonyms:  # "sinh con" is covered by a passage on "thai sản"
+            if terms <= words:
+                words |= set(phrase)
+                pairs |= _pairs(phrase)
         if qset:
-            coverage = max(coverage, len(qset & set(pw)) / len(qset))
+            coverage = max(coverage, len(qset & words) / len(qset))
         if qpairs:
-            pair_coverage = max(pair_coverage, len(qpairs & _pairs(pw)) / len(qpairs))
+            pair_coverage = max(pair_coverage, len(qpairs & pairs) / len(qpairs))
     if not qpairs:
         pair_coverage = coverage
     return coverage, pair_coverage

@@ -6,10 +6,12 @@ their cards from here, so they agree on which document a spelling means and on i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from corpus.models import Document, Reference
 from corpus.store import CorpusStore
+from corpus.text import bare
 from retrieval.service.errors import DocumentNotFound
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
@@ -23,22 +25,62 @@ def get_document(store: CorpusStore, doc_id: int) -> Document:
     return doc
 
 
-def find_documents(store: CorpusStore, target: str) -> list[Document]:
+def record_id(text: str) -> int | None:
+    """The id ``text`` spells ("12", "#12"), or None: not digits, or beyond any stored id."""
+    digits = text.strip().removeprefix("#").strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_ID)):
+        return None
+    value = int(digits)
+    return value if 0 < value <= MAX_ID else None
+
+
+def find_documents(
+    store: CorpusStore, target: str, *, bare_ids: bool = True
+) -> list[Document]:
     """The documents ``target`` names, number first.
 
-    First every document whose số/ký hiệu matches the spelling (as typed, canonical, or any
-    spelling of the same number: "5208/BGDĐT-GDPT", "CV 5208"...). Only when none does and
-    ``target`` is an id (digits, optionally after "#"), the document with that id. Numbers
-    win because people type the number printed on the paper; ids are for links and scripts.
+    "#12" is the record id 12 and nothing else. Otherwise first every document whose
+    số/ký hiệu matches the spelling: as typed, canonical, any spelling of the same number
+    ("5208/BGDĐT-GDPT", "CV 5208", "cong van so 5208"), or the bare number of any type
+    ("5208", "12" for Luật 12/2012/QH13, "5208/BGDĐT"). Only when no number matches and
+    ``target`` is digits and ``bare_ids`` (scripts, the CLI), the document with that id:
+    people type the number printed on the paper; ids are for links and scripts.
     """
-    docs = store.find_documents(target)
-    if docs:
-        return docs
-    digits = target.strip().lstrip("#")
-    if not (digits.isascii() and digits.isdigit()) or not 0 < int(digits) <= MAX_ID:
+    text = " ".join(target.split())
+    if text.startswith("#"):
+        doc_id = record_id(text)
+        doc = store.get_document(doc_id) if doc_id is not None else None
+        return [doc] if doc is not None else []
+    docs = store.find_documents(text) if text else []
+    if not docs:
+        docs = _by_bare_number(store, text)
+    if not docs and bare_ids and (doc_id := record_id(text)) is not None:
+        doc = store.get_document(doc_id)
+        docs = [doc] if doc is not None else []
+    unique = {d.id: d for d in docs}
+    return list(unique.values())
+
+
+_LEADING_NUMBER = re.compile(r"(\d{1,6})(?![\d.,])(?:\s*[/-]\s*(.*))?")
+
+
+def _by_bare_number(store: CorpusStore, text: str) -> list[Document]:
+    """Documents numbered as ``text`` begins ("5208", "12/2012", "5208/BGDĐT"), of any type;
+    what follows the number, when given, must occur in the printed number."""
+    m = _LEADING_NUMBER.fullmatch(text)
+    if m is None:
         return []
-    doc = store.get_document(int(digits))
-    return [doc] if doc is not None else []
+    docs = store.documents_numbered(int(m.group(1)))
+    rest = bare(m.group(2) or "").replace(" ", "")
+    if not rest:
+        return docs
+    return [d for d in docs if rest in _printed_keys(d)]
+
+
+def _printed_keys(doc: Document) -> str:
+    year = str(doc.year or "")
+    forms = [doc.number or "", doc.number_key or "", year]
+    return " ".join(bare(f).replace(" ", "") for f in forms)
 
 
 @dataclass(frozen=True)
