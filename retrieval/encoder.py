@@ -132,9 +132,13 @@ def resolve_backend(backend: str) -> tuple[str, str]:
     return backend, "cpu"
 
 
+def _nvidia_driver_present() -> bool:
+    return Path("/proc/driver/nvidia").exists() or shutil.which("nvidia-smi") is not None
+
+
 def _cuda_available() -> bool:
     """Whether torch sees a GPU; without an NVIDIA driver none can, and torch is not imported."""
-    if not Path("/proc/driver/nvidia").exists() and shutil.which("nvidia-smi") is None:
+    if not _nvidia_driver_present():
         return False
     import torch
 
