@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -145,10 +146,16 @@ class BotLifecycle:
 
 
 def seconds_since_start() -> float:
-    """Seconds since this process started (as the kernel counts it)."""
-    import psutil
+    """Seconds since this process started, as the kernel counts it: on Linux both clocks run
+    from boot (psutil's wall-clock start time is rounded to the boot's whole second)."""
+    try:
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        import psutil
 
-    return time.time() - psutil.Process().create_time()
+        return time.time() - psutil.Process().create_time()
 
 
 def worker_id() -> str:
