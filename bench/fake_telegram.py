@@ -479,7 +479,7 @@ async def running_bot(settings: Settings, store: CorpusStore, **kwargs: Any) -> 
     app = build_application(settings, store=store, **options)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop, poll_timeout=1))
-    while not app.running:
+    while not (app.running and app.bot_data.ready.is_set()):
         if task.done():
             task.result()
             raise RuntimeError("the bot stopped at start")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
+import time
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -99,21 +102,40 @@ class BotLifecycle:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.pusher: OutboxPusher | None = None
+        self.loading: asyncio.Task[None] | None = None
 
     async def post_init(self, app: App) -> None:
-        """Load the retriever once (model and indexes, off the event loop); keep it fresh."""
+        """Start loading the retriever (model and indexes, off the event loop) and return:
+        commands that need no retriever (/start, /help, /vanban…) are answered meanwhile,
+        questions wait for it (:meth:`bot.context.BotContext.retriever`)."""
         runtime = self.runtime
-        await blocking(runtime.catch_up)
-        state = runtime.index_state()
-        log.info("Retriever ready: mode %s, %d passages", state.mode, state.passages)
-        runtime.start()
+        self.loading = asyncio.create_task(self._load(app))
         await register_commands(app)
         self.pusher = OutboxPusher(
             runtime.store, app.bot, outbox_interval(runtime.settings), worker_id=worker_id()
         )
         self.pusher.start()
 
+    async def _load(self, app: App) -> None:
+        runtime = self.runtime
+        settings = runtime.settings
+        log.info("Chỉ Nam đang tải chỉ mục%s…",
+                 f" và mô hình {settings.embedding_model}" if settings.embedding_model else "")
+        try:
+            await blocking(runtime.catch_up)
+        except Exception:
+            log.exception("Could not load the retriever: the bot stops")
+            app.stop_running()
+            return
+        runtime.start()
+        state = runtime.index_state()
+        app.bot_data.ready.set()
+        log.info("Chỉ Nam sẵn sàng sau %.1f s (%s, %d đoạn)",
+                 seconds_since_start(), state.mode, state.passages)
+
     async def post_stop(self, app: App) -> None:
+        if self.loading is not None and not self.loading.done():
+            self.loading.cancel()
         if self.pusher is not None:
             await self.pusher.stop()
             self.pusher = None
@@ -121,6 +143,19 @@ class BotLifecycle:
 
     async def post_shutdown(self, app: App) -> None:
         self.runtime.close()
+
+
+def seconds_since_start() -> float:
+    """Seconds since this process started, as the kernel counts it: on Linux both clocks run
+    from boot (psutil's wall-clock start time is rounded to the boot's whole second)."""
+    try:
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        import psutil
+
+        return time.time() - psutil.Process().create_time()
 
 
 def worker_id() -> str:

@@ -29,10 +29,12 @@ class BotData:
     runtime: Runtime
     access: AccessPolicy
     limiter: UserRateLimiter
+    ready: asyncio.Event  # set once the retriever is loaded (see bot.app.BotLifecycle)
 
     def attach(self, runtime: Runtime) -> None:
         settings = runtime.settings
         self.runtime = runtime
+        self.ready = asyncio.Event()
         self.access = AccessPolicy(settings.allowed_ids, settings.bot_admin_ids)
         self.limiter = UserRateLimiter(settings.rate_limit_per_minute)
 
@@ -49,6 +51,11 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], Bo
     @property
     def limiter(self) -> UserRateLimiter:
         return self.bot_data.limiter
+
+    async def retriever(self) -> Runtime:
+        """The runtime once its index is loaded: a question sent while the bot starts waits."""
+        await self.bot_data.ready.wait()
+        return self.bot_data.runtime
 
     def after_write(self) -> None:
         """Have this process's index catch up with a write, in a worker thread."""

@@ -85,6 +85,10 @@ def configure_logging() -> None:
         logging.basicConfig(
             format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
         )
+    # What the bot loads, when it is ready and how it connects: shown even when `chinam`
+    # keeps other libraries at WARNING.
+    if logging.getLogger("bot").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("bot").setLevel(logging.INFO)
     # httpx logs every request URL at INFO, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 

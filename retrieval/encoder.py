@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -117,9 +118,7 @@ def resolve_backend(backend: str) -> tuple[str, str]:
     """(backend, device) to run: "auto" means torch on a GPU, else the measured CPU default."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; one of {', '.join(BACKENDS)}")
-    import torch
-
-    cuda = bool(torch.cuda.is_available())
+    cuda = _cuda_available()
     if backend == "auto":
         if cuda:
             return "torch", "cuda"
@@ -133,10 +132,45 @@ def resolve_backend(backend: str) -> tuple[str, str]:
     return backend, "cpu"
 
 
+def _nvidia_driver_present() -> bool:
+    return Path("/proc/driver/nvidia").exists() or shutil.which("nvidia-smi") is not None
+
+
+def _cuda_available() -> bool:
+    """Whether torch sees a GPU; without an NVIDIA driver none can, and torch is not imported."""
+    if not _nvidia_driver_present():
+        return False
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
 def _onnx_available() -> bool:
     import importlib.util
 
     return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "optimum"))
+
+
+def _onnx_model(path: Path, file_name: str, threads: int | None, kwargs: dict[str, Any]) -> Any:
+    """The exported model on ONNX Runtime alone when its shape allows (no torch import),
+    else through sentence-transformers."""
+    from retrieval.onnx_model import load_onnx_model
+
+    options = None
+    if threads:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+    light = load_onnx_model(path, file_name, options)
+    if light is not None:
+        return light
+    from sentence_transformers import SentenceTransformer
+
+    model_kwargs: dict[str, Any] = {"file_name": file_name}
+    if options is not None:
+        model_kwargs["session_options"] = options
+    return SentenceTransformer(str(path), backend="onnx", model_kwargs=model_kwargs, **kwargs)
 
 
 class VectorCache:
@@ -192,8 +226,6 @@ class SentenceTransformerEncoder:
         cache_dir: Path | None = None,
         threads: int | None = None,
     ) -> None:
-        from sentence_transformers import SentenceTransformer
-
         backend, device = resolve_backend(backend)
         logging.getLogger("transformers.tokenization_utils_base").addFilter(_MISTRAL_FILTER)
         self._name = name_or_path
@@ -202,11 +234,13 @@ class SentenceTransformerEncoder:
         kwargs: dict[str, Any] = {"device": device}
         label = backend
         source_id = model_fingerprint(name_or_path, "torch")
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
         if backend == "torch":
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if threads:
+                torch.set_num_threads(threads)
+
             self._model = SentenceTransformer(name_or_path, **kwargs)
         else:
             from retrieval.onnx_export import prepare_onnx_model, quantization_arch
@@ -222,16 +256,7 @@ class SentenceTransformerEncoder:
                 int8=int8,
                 arch=arch,
             )
-            model_kwargs: dict[str, Any] = {"file_name": file_name}
-            if threads:
-                import onnxruntime
-
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = threads
-                model_kwargs["session_options"] = options
-            self._model = SentenceTransformer(
-                str(path), backend="onnx", model_kwargs=model_kwargs, **kwargs
-            )
+            self._model = _onnx_model(path, file_name, threads, kwargs)
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = query_prompt if query_prompt in prompts else None
         self._passage_prompt = passage_prompt if passage_prompt in prompts else None

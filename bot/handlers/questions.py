@@ -71,6 +71,7 @@ async def answer_question(
         ))
         return
     async with typing(context.bot, chat.id):
+        runtime = await context.retriever()
         answer = await blocking(
             runtime.answerer.answer,
             question,

@@ -6,7 +6,9 @@ records each Bot API call and answers it.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -103,6 +105,7 @@ async def started(
     async with app:
         assert app.post_init is not None and app.post_stop is not None
         await app.post_init(app)
+        await asyncio.wait_for(app.bot_data.ready.wait(), 30)
         try:
             yield app, request
         finally:
@@ -157,6 +160,47 @@ def callback(app: App, data: str, user_id: int = USER) -> Update:
     )
     assert parsed is not None
     return parsed
+
+
+def test_help_is_answered_while_the_retriever_loads_and_a_question_waits(
+    tmp_path: Path, seeded: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrieval.service import Runtime
+
+    release = threading.Event()
+    catch_up = Runtime.catch_up
+
+    def slow_catch_up(self: Runtime, progress: Any = None) -> bool:
+        assert release.wait(30)
+        return catch_up(self, progress)
+
+    monkeypatch.setattr(Runtime, "catch_up", slow_catch_up)
+
+    async def scenario() -> tuple[list[str], list[str], bool]:
+        request = RecordingRequest()
+        app = build_application(
+            make_settings(tmp_path / "data", "http://unused.invalid"), store=seeded,
+            encoder=HashEncoder(), request=request,
+        )
+        async with app:
+            assert app.post_init is not None and app.post_stop is not None
+            await app.post_init(app)
+            await app.process_update(update(app, text="/help"))
+            early = [p["text"] for p in request.sent()]
+            question = asyncio.create_task(
+                app.process_update(update(app, text="cac don vi phai lam gi theo nq 02"))
+            )
+            await asyncio.sleep(0.2)
+            waited = not question.done() and not app.bot_data.ready.is_set()
+            release.set()
+            await asyncio.wait_for(question, 30)
+            await app.post_stop(app)
+        return early, [p["text"] for p in request.sent()], waited
+
+    early, later, waited = run(scenario())
+    assert early and "/hoi" in early[0]
+    assert waited
+    assert any("02-NQ/TW" in t for t in later[len(early):])
 
 
 def test_private_question_in_hybrid_mode(tmp_path: Path, seeded: CorpusStore) -> None:

@@ -19,6 +19,7 @@ def test_auto_prefers_gpu_then_int8_on_cpu(monkeypatch: pytest.MonkeyPatch) -> N
     import torch
 
     monkeypatch.setattr(encoder_mod, "_onnx_available", lambda: True)
+    monkeypatch.setattr(encoder_mod, "_nvidia_driver_present", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert resolve_backend("auto") == ("torch", "cuda")
     assert resolve_backend("torch") == ("torch", "cuda")
@@ -31,6 +32,16 @@ def test_auto_prefers_gpu_then_int8_on_cpu(monkeypatch: pytest.MonkeyPatch) -> N
         resolve_backend("onnx-int8")
     with pytest.raises(ValueError, match="unknown embedding backend"):
         resolve_backend("tensorrt")
+
+
+def test_no_nvidia_driver_means_cpu_without_asking_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    monkeypatch.setattr(encoder_mod, "_onnx_available", lambda: True)
+    monkeypatch.setattr(encoder_mod, "_nvidia_driver_present", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # would say GPU if asked
+    assert resolve_backend("auto") == ("onnx-int8", "cpu")
+    assert resolve_backend("torch") == ("torch", "cpu")
 
 
 def test_fingerprint_names_backend_and_ignores_derived_onnx_files(tmp_path: Path) -> None:
