@@ -125,6 +125,7 @@ class BotLifecycle:
             await blocking(runtime.catch_up)
         except Exception:
             log.exception("Could not load the retriever: the bot stops")
+            app.bot_data.load_failed = True
             app.stop_running()
             return
         runtime.start()

@@ -30,11 +30,13 @@ class BotData:
     access: AccessPolicy
     limiter: UserRateLimiter
     ready: asyncio.Event  # set once the retriever is loaded (see bot.app.BotLifecycle)
+    load_failed: bool  # loading failed and the bot stopped: the process exits non-zero
 
     def attach(self, runtime: Runtime) -> None:
         settings = runtime.settings
         self.runtime = runtime
         self.ready = asyncio.Event()
+        self.load_failed = False
         self.access = AccessPolicy(settings.allowed_ids, settings.bot_admin_ids)
         self.limiter = UserRateLimiter(settings.rate_limit_per_minute)
 

@@ -117,7 +117,7 @@ def run(settings: Settings) -> int:
     except Exception:
         log.exception("The bot stopped on an error")
         return 1
-    return 0
+    return 1 if app.bot_data.load_failed else 0
 
 
 def main() -> int:
