@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from corpus.docnumbers import numbers_in_question
 from corpus.models import Document
-from corpus.store import search_key
+from corpus.text import bare
 
 ALL = "*"
 HEADER_CHARS = 800  # the trích yếu is in the header even when the parser missed it
@@ -20,7 +20,7 @@ def haystack(doc: Document) -> str:
         doc.issuer, doc.parent_issuer, doc.place,
     ]
     fields.append(doc.text[:HEADER_CHARS])
-    return search_key(" ".join(f for f in fields if f))
+    return bare(" ".join(f for f in fields if f))
 
 
 def topic_matches(topic: str, doc: Document, cited_match_keys: Iterable[str] = ()) -> bool:
@@ -36,7 +36,7 @@ def topic_matches(topic: str, doc: Document, cited_match_keys: Iterable[str] = (
     wanted = {n.match_key for n in numbers_in_question(topic) if n.match_key}
     if wanted and (doc.match_key in wanted or wanted & set(cited_match_keys)):
         return True
-    key = search_key(topic)
+    key = bare(topic)
     words = _WORD.findall(key)
     if not words:
         return False

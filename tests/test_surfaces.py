@@ -31,7 +31,7 @@ SURFACES: dict[str, list[str]] = {
     "corpus.parsing": ["ParsedDocument", "parse_document"],
     "corpus.store": [
         "AlreadyStored", "CorpusStore", "DocumentFilter", "OlderContent", "PassageRecord",
-        "ReferenceLink", "search_key",
+        "ReferenceLink",
     ],
     "retrieval": ["answers", "encoder", "evaluate", "indexing", "query", "searcher", "service"],
     "retrieval.answers": [

@@ -14,7 +14,6 @@ from corpus.store.records import (
     OlderContent,
     PassageRecord,
     ReferenceLink,
-    search_key,
 )
 
 
@@ -29,5 +28,4 @@ __all__ = [
     "OlderContent",
     "PassageRecord",
     "ReferenceLink",
-    "search_key",
 ]

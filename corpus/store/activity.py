@@ -24,7 +24,7 @@ from corpus.models import (
     utcnow,
 )
 from corpus.store.base import StoreBase
-from corpus.store.records import search_key
+from corpus.text import bare
 
 
 class ActivityQueries(StoreBase):
@@ -200,6 +200,6 @@ class ActivityQueries(StoreBase):
 
 def _same_topic(s: Session, chat_id: int, topic: str) -> list[Subscription]:
     """The chat's subscriptions to ``topic`` however it is spelled."""
-    key = " ".join(search_key(topic).split())
+    key = " ".join(bare(topic).split())
     subs = s.exec(select(Subscription).where(Subscription.chat_id == chat_id)).all()
-    return [sub for sub in subs if " ".join(search_key(sub.topic).split()) == key]
+    return [sub for sub in subs if " ".join(bare(sub.topic).split()) == key]

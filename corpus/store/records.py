@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from corpus.models import Document, DocumentVersion
-from corpus.text import bare
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,3 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
-
-
-def search_key(text: str) -> str:
-    """Loose matching form used for topics and titles: folded, without diacritics."""
-    return bare(text)

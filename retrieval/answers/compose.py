@@ -155,7 +155,7 @@ class Answerer:
         """The relevant documents on page ``offset``, with their duties for an obligation
         question and the documents related to the first; ``under`` (an implementing page
         without documents) keeps its target, chains and, failing new ones, related list."""
-        penalty = self._searcher().weights.superseded_penalty
+        penalty = self.index.weights.superseded_penalty
         order = natural_order(hits, reading.docs, penalty)
         primary, further = relevant_documents(order, query, reading)
         primary = demote(primary, reading)

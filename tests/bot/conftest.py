@@ -59,3 +59,13 @@ def bot_store(bot_settings: Settings) -> Iterator[CorpusStore]:
     engine = make_engine(bot_settings.db_url)
     yield CorpusStore(engine)
     engine.dispose()
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path, seeded_db_template: Path) -> Iterator[CorpusStore]:
+    """A store on a copy of the seeded database, in ``tmp_path/data`` as the bot expects."""
+    (tmp_path / "data").mkdir()
+    shutil.copy(seeded_db_template, tmp_path / "data" / "chinam.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'chinam.db'}")
+    yield CorpusStore(engine)
+    engine.dispose()

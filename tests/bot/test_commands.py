@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.handlers.documents import choice_keyboard
-from corpus.db import make_engine
 from corpus.models import Document
 from corpus.store import CorpusStore
 from retrieval.service import find_documents
@@ -18,15 +13,6 @@ from tests.bot.bot_harness import run
 from tests.bot.test_handlers import USER, RecordingRequest, callback, started, update
 
 HUGE = "9" * 23
-
-
-@pytest.fixture()
-def seeded(tmp_path: Path, seeded_db_template: Path) -> Iterator[CorpusStore]:
-    (tmp_path / "data").mkdir()
-    shutil.copy(seeded_db_template, tmp_path / "data" / "chinam.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'chinam.db'}")
-    yield CorpusStore(engine)
-    engine.dispose()
 
 
 def _replies(tmp_path: Path, store: CorpusStore, *actions: Any) -> RecordingRequest:

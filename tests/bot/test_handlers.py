@@ -10,7 +10,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ from bench.fake_telegram import ADMIN_ID, BOT_USER, make_settings
 from bot.addressing import is_addressed, strip_mention
 from bot.app import App, build_application
 from bot.keyboards import list_callback, parse
-from corpus.db import make_engine
 from corpus.store import CorpusStore
 from retrieval.encoder import HashEncoder
 from tests.bot.bot_harness import run
@@ -78,17 +77,6 @@ class RecordingRequest(BaseRequest):
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [p for m, p in self.calls if m == method]
-
-
-@pytest.fixture()
-def seeded(tmp_path: Path, seeded_db_template: Path) -> Iterator[CorpusStore]:
-    import shutil
-
-    (tmp_path / "data").mkdir()
-    shutil.copy(seeded_db_template, tmp_path / "data" / "chinam.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'chinam.db'}")
-    yield CorpusStore(engine)
-    engine.dispose()
 
 
 @asynccontextmanager
