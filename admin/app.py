@@ -18,7 +18,7 @@ from admin.deps import AdminContext, PrincipalDep
 from admin.errors import PROBLEM_MEDIA_TYPE, install_handlers
 from admin.jobs import IndexJobs
 from admin.middleware import GuardMiddleware
-from admin.routes import documents, health, operations
+from admin.routes import documents, health, operations, versions
 from admin.session import SessionCodec
 from admin.templating import STATIC_DIR, render
 from corpus.store import CorpusStore
@@ -122,6 +122,7 @@ def _lifespan(
 
 def _add_routes(app: FastAPI) -> None:
     app.include_router(health.router)
+    app.include_router(versions.router, prefix=API_PREFIX)
     app.include_router(documents.router, prefix=API_PREFIX)
     app.include_router(operations.router, prefix=API_PREFIX)
     app.include_router(pages.router)

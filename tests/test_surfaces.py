@@ -49,7 +49,7 @@ SURFACES: dict[str, list[str]] = {
         "update_metadata", "upload_file",
         "OlderVersion", "VersionInfo", "document_versions", "restore_version",
         "Preview", "VersionContent", "compare_versions", "parse_upload", "publish_upload",
-        "version_content", "version_file",
+        "version_content", "version_file", "originals",
     ],
 }
 

@@ -37,6 +37,7 @@ from retrieval.service.uploads import (
     ACCEPTED_TYPES_TEXT,
     Uploaded,
     check_upload,
+    originals,
     printable_text,
     upload_file,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "find_documents",
     "get_document",
     "open_store",
+    "originals",
     "parse_upload",
     "printable_text",
     "publish_upload",

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from admin import pages
 from admin.app import API_PREFIX
-from admin.routes import documents, health, operations
+from admin.routes import documents, health, operations, versions
 from corpus.models import Feedback
 from corpus.store import CorpusStore
 from tests.admin.conftest import ADMIN, MAX_UPLOAD, READONLY, dispatch, upload
@@ -30,6 +30,12 @@ PROTECTED = [
     ("POST", f"{API_PREFIX}/documents/1/supersede"),
     ("GET", f"{API_PREFIX}/documents/1/versions"),
     ("POST", f"{API_PREFIX}/documents/1/versions/1/restore"),
+    ("GET", f"{API_PREFIX}/documents/1/versions/1/diff/1"),
+    ("GET", f"{API_PREFIX}/documents/1/file"),
+    ("POST", f"{API_PREFIX}/documents/1/file"),
+    ("GET", f"{API_PREFIX}/documents/1/versions/1/file"),
+    ("POST", f"{API_PREFIX}/documents/preview"),
+    ("POST", f"{API_PREFIX}/documents/publish"),
     ("POST", f"{API_PREFIX}/reindex"),
     ("GET", f"{API_PREFIX}/reindex/{'0' * 32}"),
     ("POST", f"{API_PREFIX}/ask"),
@@ -58,6 +64,7 @@ OPEN = {("GET", "/healthz"), ("GET", "/"), ("GET", "/admin/login"), ("POST", "/a
 def _route_table(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path) of every route: the app's own and those of the routers it includes."""
     routers = [(app.router, ""), (health.router, ""), (documents.router, API_PREFIX),
+               (versions.router, API_PREFIX),
                (operations.router, API_PREFIX), (pages.router, "")]
     out = set()
     for router, prefix in routers:
@@ -66,6 +73,7 @@ def _route_table(app: FastAPI) -> set[tuple[str, str]]:
             for method in getattr(route, "methods", None) or ():
                 if method != "HEAD":
                     path = path.replace("{doc_id}", "1").replace("{version}", "1")
+                    path = path.replace("{old}", "1").replace("{new}", "1")
                     out.add((method, path.replace("{job_id}", "0" * 32)))
     return out
 
