@@ -67,7 +67,7 @@ class VersionDiffPublic(BaseModel):
 
 
 class PreviewPublic(BaseModel):
-    """A parsed upload, not stored yet: publish it with POST /documents/publish."""
+    """A parsed upload, not stored yet: publish it with POST /uploads/publish."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -84,5 +84,5 @@ class PreviewPublic(BaseModel):
 class PublishForm(UploadForm):
     """A parsed upload to store, with the fields as confirmed (those sent win)."""
 
-    key: str = Field(pattern=r"^[0-9a-f]{64}$", description="mã tệp do /documents/preview trả về")
+    key: str = Field(pattern=r"^[0-9a-f]{64}$", description="mã tệp do /uploads/preview trả về")
     name: str = Field(min_length=1, max_length=200, description="tên tệp")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from corpus.models import Document, DocumentVersion
+from corpus.models import Document
 from corpus.text import bare
 
 FIELD_LABELS: dict[str, str] = {
@@ -48,17 +48,6 @@ _DUTY = re.compile(
 def fields_of(doc: Document) -> dict[str, Any]:
     """The recorded fields of a stored (current) document."""
     return {name: getattr(doc, name) for name in FIELD_LABELS}
-
-
-def version_fields(version: DocumentVersion) -> dict[str, Any]:
-    """The fields of a kept version: as recorded, or read again from its text (versions
-    kept before fields were recorded)."""
-    if version.fields is not None:
-        return dict(version.fields)
-    from corpus.ingest import build_document  # ingest imports the store, which imports us
-
-    doc, _, _, _ = build_document(version.text, source_name=version.source_name)
-    return fields_of(doc)
 
 
 @dataclass(frozen=True)

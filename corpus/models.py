@@ -71,7 +71,7 @@ class DocumentVersion(SQLModel, table=True):
     """A previous version of a document, kept when a changed file replaces it.
 
     ``created_at`` is when that version became the current one, ``uploaded_by`` who stored it,
-    ``fields`` its parsed metadata (see :func:`corpus.diffing.version_fields`; None for
+    ``fields`` its parsed metadata (see :func:`corpus.versions.version_fields`; None for
     versions kept before revision 0005), ``file_sha256`` its original file (None: not kept).
     """
 

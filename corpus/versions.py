@@ -1,9 +1,11 @@
-"""Kept versions of a document: making an older one current again (as a new version)."""
+"""Kept versions of a document: their fields, making an older one current again (as a new
+version)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from corpus.diffing import fields_of
 from corpus.ingest import EDITABLE_FIELDS, IngestOutcome, build_document
 from corpus.models import DocumentVersion
 from corpus.store import AlreadyStored, CorpusStore
@@ -52,3 +54,12 @@ def restore_version(
 def _kept_overrides(kept: DocumentVersion) -> dict[str, Any]:
     """The recorded fields of a kept version that an upload may override."""
     return {k: v for k, v in (kept.fields or {}).items() if k in EDITABLE_FIELDS and v}
+
+
+def version_fields(version: DocumentVersion) -> dict[str, Any]:
+    """The fields of a kept version: as recorded, or read again from its text (versions
+    kept before fields were recorded, revision 0005)."""
+    if version.fields is not None:
+        return dict(version.fields)
+    doc, _, _, _ = build_document(version.text, source_name=version.source_name)
+    return fields_of(doc)

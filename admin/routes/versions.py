@@ -132,7 +132,12 @@ def replace_file(
     return upload_result(result)
 
 
-@router.post(
+uploads = APIRouter(
+    prefix="/uploads", tags=["versions"], dependencies=[Depends(single_query_values)]
+)
+
+
+@uploads.post(
     "/preview",
     summary="Đọc một tệp và trả về các trường đọc được, chưa lưu (để xác nhận rồi đăng)",
     response_model=PreviewPublic,
@@ -150,9 +155,9 @@ def preview_upload(
     return PreviewPublic.model_validate(preview)
 
 
-@router.post(
+@uploads.post(
     "/publish",
-    summary="Đăng một tệp đã đọc (/documents/preview) với các trường đã xác nhận",
+    summary="Đăng một tệp đã đọc (/uploads/preview) với các trường đã xác nhận",
     response_model=UploadResult,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )

@@ -12,8 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from corpus import versions
-from corpus.diffing import VersionDiff, diff_versions, fields_of, version_fields
+from corpus.diffing import VersionDiff, diff_versions, fields_of
 from corpus.store import CorpusStore
+from corpus.versions import version_fields
 from retrieval.service.catalog import get_document
 from retrieval.service.errors import Conflict, DocumentNotFound
 from retrieval.service.settings import Settings

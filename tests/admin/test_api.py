@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from admin import pages
+from admin import page_logs, page_uploads, page_versions, pages
 from admin.app import API_PREFIX
 from admin.routes import documents, health, operations, versions
 from corpus.models import Feedback
@@ -34,8 +34,8 @@ PROTECTED = [
     ("GET", f"{API_PREFIX}/documents/1/file"),
     ("POST", f"{API_PREFIX}/documents/1/file"),
     ("GET", f"{API_PREFIX}/documents/1/versions/1/file"),
-    ("POST", f"{API_PREFIX}/documents/preview"),
-    ("POST", f"{API_PREFIX}/documents/publish"),
+    ("POST", f"{API_PREFIX}/uploads/preview"),
+    ("POST", f"{API_PREFIX}/uploads/publish"),
     ("POST", f"{API_PREFIX}/reindex"),
     ("GET", f"{API_PREFIX}/reindex/{'0' * 32}"),
     ("POST", f"{API_PREFIX}/ask"),
@@ -54,6 +54,13 @@ PAGES = [
     ("POST", "/admin/documents/1/supersede"),
     ("GET", "/admin/documents/1/delete"),
     ("POST", "/admin/documents/1/delete"),
+    ("POST", "/admin/publish"),
+    ("GET", "/admin/documents/1/diff"),
+    ("POST", "/admin/documents/1/versions/1/restore"),
+    ("GET", "/admin/documents/1/file"),
+    ("GET", "/admin/documents/1/versions/1/file"),
+    ("POST", "/admin/documents/1/replace"),
+    ("GET", "/admin/ask"),
     ("GET", "/admin/questions"),
     ("GET", "/admin/feedback"),
     ("GET", "/admin/audit"),
@@ -64,7 +71,8 @@ OPEN = {("GET", "/healthz"), ("GET", "/"), ("GET", "/admin/login"), ("POST", "/a
 def _route_table(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path) of every route: the app's own and those of the routers it includes."""
     routers = [(app.router, ""), (health.router, ""), (documents.router, API_PREFIX),
-               (versions.router, API_PREFIX),
+               (versions.router, API_PREFIX), (versions.uploads, API_PREFIX),
+               (page_uploads.router, ""), (page_versions.router, ""), (page_logs.router, ""),
                (operations.router, API_PREFIX), (pages.router, "")]
     out = set()
     for router, prefix in routers:

@@ -127,7 +127,7 @@ def test_replace_this_documents_file(client: TestClient, store: CorpusStore) -> 
 
 
 def test_preview_then_publish_with_a_corrected_number(client: TestClient) -> None:
-    r = client.post("/api/v1/documents/preview", headers=ADMIN,
+    r = client.post("/api/v1/uploads/preview", headers=ADMIN,
                     files={"file": ("cv.txt", V1, "text/plain")})
     assert r.status_code == 200, r.text
     preview = r.json()
@@ -136,15 +136,15 @@ def test_preview_then_publish_with_a_corrected_number(client: TestClient) -> Non
     assert not preview["review"] and preview["effect"] == "Sẽ thêm thành văn bản mới."
     assert any("37-KH/TU" in c for c in preview["cites"])
     assert client.get("/api/v1/documents", headers=ADMIN).json()["total"] == 0
-    r = client.post("/api/v1/documents/publish", headers=ADMIN,
+    r = client.post("/api/v1/uploads/publish", headers=ADMIN,
                     data={"key": preview["key"], "name": "cv.txt", "number": "1235/SGDĐT-VP"})
     assert r.status_code == 200, r.text
     doc = r.json()["document"]
     assert doc["number"] == "1235/SGDĐT-VP" and "1234" not in doc["title"]
-    junk = client.post("/api/v1/documents/preview", headers=ADMIN,
+    junk = client.post("/api/v1/uploads/preview", headers=ADMIN,
                        files={"file": ("note.txt", "Ghi chú họp tổ: mai họp lúc 7h.".encode(),
                                         "text/plain")}).json()
     assert junk["review"] and "không phải văn bản hành chính" in junk["warnings"][0]
-    stale = client.post("/api/v1/documents/publish", headers=ADMIN,
+    stale = client.post("/api/v1/uploads/publish", headers=ADMIN,
                         data={"key": "0" * 64, "name": "cv.txt"})
     assert stale.status_code == 422 and "tải lên lại" in stale.json()["detail"]

@@ -341,7 +341,8 @@ def test_revision_0005_upgrades_a_0004_database_with_versions(db_url: str) -> No
     [kept] = store.versions_of(1)
     assert (kept.fields, kept.file_sha256, kept.uploaded_by) == (None, None, "admin")
     assert store.get_query(1).answer is None  # type: ignore[union-attr]
-    from corpus.diffing import diff_versions, fields_of, version_fields
+    from corpus.diffing import diff_versions, fields_of
+    from corpus.versions import version_fields
 
     old_fields = version_fields(kept)
     assert old_fields["number"] == "5209/SGDĐT-VP"
