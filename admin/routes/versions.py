@@ -159,7 +159,7 @@ def preview_upload(
     "/publish",
     summary="Đăng một tệp đã đọc (/uploads/preview) với các trường đã xác nhận",
     response_model=UploadResult,
-    responses=problem_responses(400, 401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 415, 422),
 )
 def publish_upload(
     ctx: ContextDep,
