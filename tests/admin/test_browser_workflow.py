@@ -114,3 +114,27 @@ def test_search_without_diacritics(
     numbers = page.locator("table.docs td.number").all_text_contents()
     assert numbers == ["1234/SGDĐT-VP"]
     page.screenshot(path=str(shots / "6-search.png"), full_page=True)
+
+
+def test_try_a_question_then_find_it_in_the_log(
+    page: Any, live_server: str, shots: Path, sqlite_store: CorpusStore, admin_settings: Settings
+) -> None:
+    upload_file(sqlite_store, dispatch(), "cv.txt", actor="admin", settings=admin_settings)
+    page.click("text=Thử hỏi")
+    page.fill("#ask-q", "hội thi kỳ lân xanh tổ chức trước ngày nào?")
+    with page.expect_navigation():
+        page.click("form.ask button[type=submit]")
+    box = page.text_content("#answer") or ""
+    assert "Bot sẽ trả lời" in box and "1234/SGDĐT-VP" in box
+    page.screenshot(path=str(shots / "7-ask.png"), full_page=True)
+    page.fill("#ask-q", "phụ cấp thâm niên nhà giáo?")
+    with page.expect_navigation():
+        page.click("form.ask button[type=submit]")
+    assert "chưa trả lời được" in (page.text_content("#answer") or "")
+    page.goto(f"{live_server}/admin/questions?all=1")
+    rows = page.locator("table.questions tbody tr").all_text_contents()
+    assert "Thêm văn bản cho câu này" in rows[0] and "Công văn 1234/SGDĐT-VP" in rows[1]
+    page.screenshot(path=str(shots / "8-questions.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("text=Thêm văn bản cho câu này")
+    assert "phụ cấp thâm niên" in (page.text_content("#upload .note") or "")
