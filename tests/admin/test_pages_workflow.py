@@ -16,9 +16,10 @@ JUNK = "Ghi chú họp tổ: mai họp lúc 7h.".encode()
 
 
 def test_several_files_parsed_confirmed_corrected_published(
-    sqlite_client: TestClient, sqlite_store: CorpusStore
+    client: TestClient, store: CorpusStore
 ) -> None:
-    client = sqlite_client
+    """On SQLite and PostgreSQL."""
+    sqlite_store = store
     csrf = sign_in(client)
     r = client.post("/admin/upload", data={"csrf": csrf}, files=[
         ("file", ("cv-1234.txt", dispatch(), "text/plain")),
@@ -48,9 +49,10 @@ def test_several_files_parsed_confirmed_corrected_published(
 
 
 def test_versions_diff_restore_download_and_replace(
-    sqlite_client: TestClient, sqlite_store: CorpusStore
+    client: TestClient, store: CorpusStore
 ) -> None:
-    client = sqlite_client
+    """On SQLite and PostgreSQL."""
+    sqlite_store = store
     v1 = dispatch()
     doc_id = upload(client, v1)[1]["document"]["id"]
     upload(client, v1.replace(b"30/10/2026", b"05/11/2026"))
