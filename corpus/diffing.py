@@ -9,12 +9,13 @@ words are shown, after the few words that lead to them.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from corpus.models import Document
-from corpus.text import bare
 
 FIELD_LABELS: dict[str, str] = {
     "doc_type": "loại",
@@ -36,12 +37,14 @@ MAX_SHOWN_CHARS = 120
 
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 _DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?(?!\d)")
+# On lower-case NFC text (stored texts are NFC, see corpus.text.clean_text): matching on the
+# diacritic-free form instead costs more than the line diff itself on long documents.
 _DEADLINE = re.compile(
-    r"(?<!\w)(?:han|truoc ngay|cham nhat|thoi han|den het ngay|ngay \d{1,2} thang \d{1,2})(?!\w)"
+    r"(?<!\w)(?:hạn|trước ngày|chậm nhất|thời hạn|đến hết ngày|ngày \d{1,2} tháng \d{1,2})(?!\w)"
 )
 _DUTY = re.compile(
-    r"(?<!\w)(?:trach nhiem|nhiem vu|de nghi|yeu cau|phai|giao|nop|bao cao|chu tri|phoi hop|"
-    r"to chuc|trien khai|thuc hien|gui)(?!\w)"
+    r"(?<!\w)(?:trách nhiệm|nhiệm vụ|đề nghị|yêu cầu|phải|giao|nộp|báo cáo|chủ trì|phối hợp|"
+    r"tổ chức|triển khai|thực hiện|gửi)(?!\w)"
 )
 
 
@@ -88,10 +91,16 @@ class VersionDiff:
 
     def summary(self, limit: int = 5) -> list[str]:
         """The changes worth a notification: deadlines and duties, then fields, then the rest."""
-        first = [c.summary() for c in self.lines if c.kind != "other"]
-        rest = [c.summary() for c in self.lines if c.kind == "other"]
-        items = first + [f.summary() for f in self.fields] + rest
-        return list(dict.fromkeys(items))[:limit]
+        ordered: Iterator[FieldChange | LineChange] = itertools.chain(
+            (c for c in self.lines if c.kind != "other"), self.fields,
+            (c for c in self.lines if c.kind == "other"),
+        )
+        items: dict[str, None] = {}
+        for change in ordered:
+            if len(items) >= limit:
+                break
+            items.setdefault(change.summary())
+        return list(items)
 
 
 def diff_versions(
@@ -140,7 +149,7 @@ def _line_changes(a: list[str], b: list[str]) -> list[LineChange]:
 
 def kind_of(*lines: str | None) -> Kind:
     """``deadline`` when a line names a date or a time limit, ``duty`` when it assigns work."""
-    text = " ".join(bare(line) for line in lines if line)
+    text = " ".join(line.lower() for line in lines if line)
     if _DEADLINE.search(text) or _DATE.search(text):
         return "deadline"
     if _DUTY.search(text):
@@ -165,7 +174,8 @@ def changed_words(before: str, after: str) -> str:
     while first > 0 and words < CONTEXT_WORDS:
         first -= 1
         words += sa[first].group().isalnum() or sa[first].group()[0].isalnum()
-    lead = before[sa[first].start():sa[i1].start()].strip().rstrip(":,;").strip() if i1 else ""
+    end = sa[i1].start() if i1 < len(sa) else len(before)
+    lead = before[sa[first].start():end].strip().rstrip(":,;.").strip() if i1 else ""
     change = f"{old} → {new}" if old and new else (f"thêm “{new}”" if new else f"bỏ “{old}”")
     return f"{lead}: {change}" if lead else change
 

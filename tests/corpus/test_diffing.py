@@ -35,6 +35,10 @@ def test_added_and_removed_lines_and_fields() -> None:
     assert kind_of("ngày 5 tháng 11 năm 2026") == "deadline"
     assert changed_words("nộp trước ngày 30/10", "nộp trước ngày 05/11") == (
         "nộp trước ngày: 30/10 → 05/11")
+    assert changed_words("Các trường báo cáo.", "Các trường báo cáo. Hạn 05/11.") == (
+        "Các trường báo cáo: thêm “Hạn 05/11.”")
+    assert changed_words("Hạn 05/11.", "Hạn") == "Hạn: bỏ “05/11.”"
+    assert changed_words("a", "b c") == "a → b c"
 
 
 def test_an_update_says_what_changed_in_its_event(store: CorpusStore) -> None:
