@@ -148,3 +148,21 @@ def test_preview_then_publish_with_a_corrected_number(client: TestClient) -> Non
     stale = client.post("/api/v1/uploads/publish", headers=ADMIN,
                         data={"key": "0" * 64, "name": "cv.txt"})
     assert stale.status_code == 422 and "tải lên lại" in stale.json()["detail"]
+
+
+def test_document_search_ignores_missing_diacritics(client: TestClient) -> None:
+    """On SQLite and PostgreSQL: typed without diacritics, a word matches however it is
+    accented; typed with them, as written."""
+    upload(client, dispatch(topic="công đoàn cơ sở"))
+    upload(client, dispatch("77", topic="cổng đoán trước"))  # the same letters, other tones
+    upload(client, dispatch("78", topic="bơi lội an toàn"))
+
+    def numbers(q: str) -> set[str]:
+        r = client.get("/api/v1/documents", headers=READONLY, params={"q": q})
+        assert r.status_code == 200
+        return {d["number"] for d in r.json()["items"]}
+
+    assert numbers("cong doan") == {"1234/SGDĐT-VP", "77/SGDĐT-VP"}
+    assert numbers("CONG  doan") == numbers("cong doan")
+    assert numbers("công đoàn") == {"1234/SGDĐT-VP"}
+    assert numbers("boi loi") == {"78/SGDĐT-VP"}
