@@ -97,6 +97,11 @@ def test_questions_show_the_answer_its_citations_and_feedback(
     assert "30/10/2026" in page  # the quoted answer
     assert f'href="/admin?for={missed["query_id"]}#upload"' in page
     assert "phụ cấp thâm niên" in client.get("/admin", params={"for": missed["query_id"]}).text
+    sqlite_store.add_feedback(Feedback(query_id=missed["query_id"], value=-1, comment="thiếu"))
+    feedback = client.get("/admin/feedback").text
+    assert "👎 chưa tốt" in feedback and "Chưa trả lời được." in feedback
+    assert f'href="/admin?for={missed["query_id"]}#upload"' in feedback
+    assert "30/10/2026" in feedback  # the answer the helpful feedback was about
     asked = client.get("/admin/ask", params={"q": "kỳ lân xanh báo cáo về đâu?"}).text
     assert "Bot sẽ trả lời" in asked and "Công văn số 1234/SGDĐT-VP" in asked
 
