@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from admin.deps import AdminContext, ContextDep
-from admin.errors import admin_error
+from admin.errors import admin_error, retry_headers
 from admin.pages import SessionDep, base_context, form_text, list_context, writable_form
 from admin.templating import render
 from corpus.models import Document
@@ -55,6 +55,7 @@ async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) ->
     previews: list[Preview] = []
     refused: list[Refused] = []
     status = 200
+    headers: dict[str, str] = {}
     try:
         files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
         if not files:
@@ -68,11 +69,15 @@ async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) ->
                 problem = admin_error(exc)
                 refused.append(Refused(upload.filename or "?", problem.detail))
                 status = problem.status
+                headers.update(retry_headers(problem) or {})
     finally:
         await form.close()
     context = base_context(request, session, "documents")
     context.update(previews=previews, refused=refused, fields=CONFIRM_FIELDS)
-    return render(request, "confirm.html", context, status_code=200 if previews else status)
+    response = render(request, "confirm.html", context, status_code=200 if previews else status)
+    if not previews:
+        response.headers.update(headers)
+    return response
 
 
 async def _list_error(
