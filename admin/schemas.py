@@ -344,12 +344,15 @@ class QuestionPublic(BaseModel):
     mode: str
     top_score: float | None
     latency_ms: float
+    answer: str | None = Field(default=None, description="câu trả lời đã đưa (văn bản thuần)")
+    cited: list[int] = Field(default_factory=list, description="id các đoạn được trích dẫn")
 
     @classmethod
     def of(cls, q: QueryLog) -> QuestionPublic:
         assert q.id is not None
         return cls(id=q.id, asked_at=q.asked_at, question=q.question, channel=q.channel,
-                   status=q.status, mode=q.mode, top_score=q.top_score, latency_ms=q.latency_ms)
+                   status=q.status, mode=q.mode, top_score=q.top_score, latency_ms=q.latency_ms,
+                   answer=q.answer, cited=list(q.cited or []))
 
 
 class QuestionList(BaseModel):

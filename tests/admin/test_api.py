@@ -395,6 +395,9 @@ def test_questions_feedback_stats(client: TestClient, store: CorpusStore) -> Non
     assert unanswered[0]["channel"] == "api"
     everything = client.get(f"{API_PREFIX}/questions", headers=ADMIN).json()["items"]
     assert len(everything) == 2
+    assert unanswered[0]["answer"].startswith("Không tìm thấy") and unanswered[0]["cited"] == []
+    given = everything[1]
+    assert "Công văn số 1234/SGDĐT-VP" in given["answer"] and given["cited"]
     store.add_feedback(Feedback(query_id=asked["query_id"], value=-1, comment="thiếu hạn nộp"))
     fb = client.get(f"{API_PREFIX}/feedback", headers=ADMIN).json()["items"]
     assert fb[0]["question"] == "hội thi kỳ lân xanh" and fb[0]["value"] == -1
