@@ -110,6 +110,10 @@ def test_forms_need_the_csrf_token(sqlite_client: TestClient, sqlite_store: Corp
         (f"/admin/documents/{doc_id}/delete", {"data": {}}),
         ("/admin/reindex", {"data": {}}),
         ("/admin/logout", {"data": {}}),
+        ("/admin/publish", {"data": {"count": "1", "key_0": "0" * 64, "name_0": "a.txt",
+                                     "publish_0": "1"}}),
+        (f"/admin/documents/{doc_id}/versions/1/restore", {"data": {}}),
+        (f"/admin/documents/{doc_id}/replace", {"files": {"file": ("b.txt", dispatch("8"))}}),
     ]
     for path, kwargs in attempts:
         for token in (None, "forged"):
