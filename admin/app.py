@@ -12,13 +12,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+import admin.page_logs as page_logs
+import admin.page_uploads as page_uploads
+import admin.page_versions as page_versions
 import admin.pages as pages
 from admin.auth import ApiToken, TokenRegistry, session_secret, tokens_from_settings
 from admin.deps import AdminContext, PrincipalDep
 from admin.errors import PROBLEM_MEDIA_TYPE, install_handlers
 from admin.jobs import IndexJobs
 from admin.middleware import GuardMiddleware
-from admin.routes import documents, health, operations
+from admin.routes import documents, health, operations, versions
 from admin.session import SessionCodec
 from admin.templating import STATIC_DIR, render
 from corpus.store import CorpusStore
@@ -122,9 +125,14 @@ def _lifespan(
 
 def _add_routes(app: FastAPI) -> None:
     app.include_router(health.router)
+    app.include_router(versions.router, prefix=API_PREFIX)
+    app.include_router(versions.uploads, prefix=API_PREFIX)
     app.include_router(documents.router, prefix=API_PREFIX)
     app.include_router(operations.router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(page_uploads.router)
+    app.include_router(page_versions.router)
+    app.include_router(page_logs.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)

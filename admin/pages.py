@@ -12,14 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from admin.deps import AdminContext, ContextDep
-from admin.errors import Forbidden, admin_error, field_errors, retry_headers
+from admin.errors import Forbidden, admin_error, field_errors
 from admin.jobs import JobBusy
 from admin.schemas import DocumentUpdate
 from admin.session import PageSession, csrf_ok
 from admin.templating import flash_message, render
+from admin.wording import index_sentence
 from corpus.models import Document, DocumentStatus
 from corpus.sizes import human_size
 from corpus.store import DocumentFilter
@@ -28,11 +29,12 @@ from retrieval.service import (
     ServiceError,
     delete_document,
     document_card,
+    document_versions,
     get_document,
+    originals,
     printable_text,
     supersede_document,
     update_metadata,
-    upload_file,
 )
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -76,7 +78,7 @@ def _after_write(ctx: AdminContext) -> BackgroundTask:
     return BackgroundTask(ctx.runtime.after_write)
 
 
-def _redirect(
+def redirect(
     path: str, *, written: AdminContext | None = None, **params: object
 ) -> RedirectResponse:
     query = urlencode({k: v for k, v in params.items() if v is not None})
@@ -86,7 +88,7 @@ def _redirect(
     )
 
 
-def _base(request: Request, session: PageSession | None, nav: str) -> dict[str, Any]:
+def base_context(request: Request, session: PageSession | None, nav: str) -> dict[str, Any]:
     return {
         "user": session.principal if session else None,
         "csrf": session.csrf if session else "",
@@ -97,7 +99,7 @@ def _base(request: Request, session: PageSession | None, nav: str) -> dict[str, 
     }
 
 
-async def _writable_form(request: Request, session: PageSession, **limits: int) -> FormData:
+async def writable_form(request: Request, session: PageSession, **limits: int) -> FormData:
     """The posted form, after checking the write role and the CSRF token."""
     if not session.principal.can_write:
         raise Forbidden("Mã truy cập này chỉ có quyền đọc; không thể thay đổi kho văn bản.")
@@ -108,7 +110,7 @@ async def _writable_form(request: Request, session: PageSession, **limits: int) 
     return form
 
 
-def _text(form: FormData, name: str) -> str:
+def form_text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
@@ -117,13 +119,13 @@ def _text(form: FormData, name: str) -> str:
 @router.get("/login")
 def login_page(request: Request, ctx: ContextDep) -> Response:
     if ctx.sessions.read(request) is not None:
-        return _redirect("/admin")
+        return redirect("/admin")
     return _login_form(request, ctx, None, 200)
 
 
 def _login_form(request: Request, ctx: AdminContext, error: str | None, status: int) -> Response:
     nonce = ctx.sessions.new_login_nonce()
-    context = _base(request, None, "login")
+    context = base_context(request, None, "login")
     context.update(
         error=error, login_nonce=nonce, next=_safe_next(request.query_params.get("next"))
     )
@@ -135,12 +137,12 @@ def _login_form(request: Request, ctx: AdminContext, error: str | None, status: 
 @router.post("/login")
 async def login(request: Request, ctx: ContextDep) -> Response:
     form = await request.form(max_files=0, max_fields=5)
-    if not ctx.sessions.check_login_token(request, _text(form, "login_nonce")):
+    if not ctx.sessions.check_login_token(request, form_text(form, "login_nonce")):
         return _login_form(request, ctx, "Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.", 400)
-    principal = ctx.registry.authenticate(_text(form, "token"))
+    principal = ctx.registry.authenticate(form_text(form, "token"))
     if principal is None:
         return _login_form(request, ctx, "Mã truy cập không đúng.", 401)
-    response = _redirect(_safe_next(form.get("next")))
+    response = redirect(_safe_next(form.get("next")))
     ctx.sessions.set_session(request, response, principal)
     return response
 
@@ -151,7 +153,7 @@ async def logout(request: Request, ctx: ContextDep, session: SessionDep) -> Resp
     if not csrf_ok(session, form.get("csrf")):
         raise Forbidden("Biểu mẫu không hợp lệ; hãy tải lại trang.")
     await run_in_threadpool(ctx.sessions.revoke, session)
-    response = _redirect("/admin/login", ok="signedout")
+    response = redirect("/admin/login", ok="signedout")
     ctx.sessions.clear(response)
     return response
 
@@ -175,7 +177,7 @@ def _filters(request: Request) -> dict[str, str]:
     return {k: v for k, v in cleaned.items() if v}
 
 
-def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> dict[str, Any]:
+def list_context(request: Request, ctx: AdminContext, session: PageSession) -> dict[str, Any]:
     params = request.query_params
     page = int(params["page"]) if params.get("page", "").isdigit() else 1
     page = max(1, min(page, 10_000))
@@ -190,12 +192,16 @@ def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> 
         text=keep.get("q"),
     )
     docs, total = ctx.store.list_documents(flt, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    wanted = params.get("for", "")
+    asked = ctx.store.get_query(int(wanted)) if wanted.isdigit() and len(wanted) < 10 else None
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    context = _base(request, session, "documents")
+    stats = ctx.store.stats()
+    context = base_context(request, session, "documents")
     context.update(
         docs=docs, total=total, page=page, pages=pages, filters=flt, query=keep,
         page_link=lambda n: "/admin?" + urlencode({**keep, "page": n}),
-        stats=ctx.store.stats(), index=ctx.runtime.index_state(), job=ctx.jobs.latest(),
+        stats=stats, index_text=index_sentence(ctx.runtime.index_state(), stats["revision"]),
+        job=ctx.jobs.latest(), for_question=asked,
         statuses=DocumentStatus.ALL, max_size=human_size(ctx.settings.max_upload_bytes),
         accepted=ACCEPTED_SUFFIXES,
     )
@@ -204,73 +210,52 @@ def _list_context(request: Request, ctx: AdminContext, session: PageSession) -> 
 
 @router.get("")
 def documents_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    return render(request, "documents.html", _list_context(request, ctx, session))
+    return render(request, "documents.html", list_context(request, ctx, session))
 
 
-@router.post("/upload")
-async def upload_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    form = await _writable_form(request, session, max_files=1, max_fields=5)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return await _list_error(request, ctx, session, "Hãy chọn một tệp để tải lên.", 422)
-        data = await upload.read(ctx.settings.max_upload_bytes + 1)
-        result = await run_in_threadpool(
-            upload_file, ctx.store, data, upload.filename, actor=session.principal.name,
-            settings=ctx.settings,
-        )
-    except ServiceError as exc:
-        problem = admin_error(exc)
-        page = await _list_error(request, ctx, session, problem.detail, problem.status)
-        page.headers.update(retry_headers(problem) or {})
-        return page
-    finally:
-        await form.close()
-    written = ctx if result.changed else None
-    return _redirect("/admin", written=written, ok=result.status, id=result.document.id)
-
-
-async def _list_error(
+async def list_error(
     request: Request, ctx: AdminContext, session: PageSession, message: str, status: int
 ) -> Response:
-    context = await run_in_threadpool(_list_context, request, ctx, session)
+    context = await run_in_threadpool(list_context, request, ctx, session)
     context["error"] = message
     return render(request, "documents.html", context, status_code=status)
 
 
 @router.post("/reindex")
 async def reindex_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    form = await _writable_form(request, session, max_files=0, max_fields=5)
+    form = await writable_form(request, session, max_files=0, max_fields=5)
     await form.close()
     try:
         job = ctx.jobs.start(session.principal.name)
     except JobBusy:
-        return await _list_error(request, ctx, session, "Đang có một lượt lập chỉ mục chạy.", 409)
+        return await list_error(request, ctx, session, "Đang có một lượt lập chỉ mục chạy.", 409)
     await run_in_threadpool(
         ctx.store.audit, actor=session.principal.name, action="reindex", after={"job": job.id}
     )
-    return _redirect("/admin", ok="reindex")
+    return redirect("/admin", ok="reindex")
 
 
-def _document_context(
+def document_context(
     request: Request, ctx: AdminContext, session: PageSession, doc: Document
 ) -> dict[str, Any]:
     assert doc.id is not None
     card = document_card(ctx.store, doc)
-    context = _base(request, session, "documents")
+    context = base_context(request, session, "documents")
     context.update(
         doc=doc,
-        values=_values_of(doc),
+        values=values_of(doc),
         passages=ctx.store.passages_of(doc.id),
         references=[link.reference for link in card.cites],
         cited_by=card.cited_by_ids,
         replacement=ctx.store.get_document(doc.superseded_by_id) if doc.superseded_by_id else None,
         statuses=DocumentStatus.ALL,
+        versions=document_versions(ctx.store, doc.id),
+        has_file=originals(ctx.settings).file(doc.file_sha256) is not None,
     )
     return context
 
 
-def _values_of(doc: Document) -> dict[str, str]:
+def values_of(doc: Document) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in EDIT_FIELDS:
         value = getattr(doc, name)
@@ -283,19 +268,19 @@ def _values_of(doc: Document) -> dict[str, str]:
     return values
 
 
-def _load(ctx: AdminContext, doc_id: int) -> Document:
+def load_document(ctx: AdminContext, doc_id: int) -> Document:
     return get_document(ctx.store, doc_id)
 
 
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, ctx: ContextDep, session: SessionDep, doc_id: int) -> Response:
-    doc = _load(ctx, doc_id)
-    return render(request, "document.html", _document_context(request, ctx, session, doc))
+    doc = load_document(ctx, doc_id)
+    return render(request, "document.html", document_context(request, ctx, session, doc))
 
 
 def _changes_from_form(form: FormData, doc: Document) -> dict[str, Any]:
     """Fields whose submitted value differs from the stored one ("" clears optional fields)."""
-    current = _values_of(doc)
+    current = values_of(doc)
     changes: dict[str, Any] = {}
     for name in EDIT_FIELDS:
         raw = form.get(name)
@@ -321,11 +306,11 @@ def _changes_from_form(form: FormData, doc: Document) -> dict[str, Any]:
 async def save_document_page(
     request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
 ) -> Response:
-    form = await _writable_form(request, session, max_files=0, max_fields=40)
-    doc = await run_in_threadpool(_load, ctx, doc_id)
+    form = await writable_form(request, session, max_files=0, max_fields=40)
+    doc = await run_in_threadpool(load_document, ctx, doc_id)
     changes = _changes_from_form(form, doc)
     if not changes:
-        return _redirect(f"/admin/documents/{doc_id}", ok="nochange", id=doc_id)
+        return redirect(f"/admin/documents/{doc_id}", ok="nochange", id=doc_id)
     try:
         update = DocumentUpdate(**changes)
         await run_in_threadpool(
@@ -333,16 +318,16 @@ async def save_document_page(
         )
     except ValidationError as exc:
         errors = [f"{e.field}: {e.message}" for e in field_errors(exc.errors())]
-        return await _document_error(request, ctx, session, doc_id, "Dữ liệu chưa hợp lệ.",
+        return await document_error(request, ctx, session, doc_id, "Dữ liệu chưa hợp lệ.",
                                      422, errors, form)
     except ServiceError as exc:
         problem = admin_error(exc)
-        return await _document_error(request, ctx, session, doc_id, problem.detail,
+        return await document_error(request, ctx, session, doc_id, problem.detail,
                                      problem.status, [], form)
-    return _redirect(f"/admin/documents/{doc_id}", ok="saved", id=doc_id, written=ctx)
+    return redirect(f"/admin/documents/{doc_id}", ok="saved", id=doc_id, written=ctx)
 
 
-async def _document_error(
+async def document_error(
     request: Request,
     ctx: AdminContext,
     session: PageSession,
@@ -352,8 +337,8 @@ async def _document_error(
     errors: list[str],
     form: FormData | None = None,
 ) -> Response:
-    doc = await run_in_threadpool(_load, ctx, doc_id)
-    context = await run_in_threadpool(_document_context, request, ctx, session, doc)
+    doc = await run_in_threadpool(load_document, ctx, doc_id)
+    context = await run_in_threadpool(document_context, request, ctx, session, doc)
     if form is not None:
         for name in EDIT_FIELDS:
             value = form.get(name)
@@ -367,10 +352,10 @@ async def _document_error(
 async def supersede_page(
     request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
 ) -> Response:
-    form = await _writable_form(request, session, max_files=0, max_fields=5)
-    raw = _text(form, "by_id").lstrip("#")
+    form = await writable_form(request, session, max_files=0, max_fields=5)
+    raw = form_text(form, "by_id").lstrip("#")
     if raw and not (raw.isdigit() and len(raw) < 10):
-        return await _document_error(request, ctx, session, doc_id,
+        return await document_error(request, ctx, session, doc_id,
                                      "Mã văn bản thay thế phải là một số.", 422, [])
     try:
         await run_in_threadpool(
@@ -381,17 +366,17 @@ async def supersede_page(
         problem = admin_error(exc)
         if problem.status == 404:
             raise
-        return await _document_error(request, ctx, session, doc_id, problem.detail,
+        return await document_error(request, ctx, session, doc_id, problem.detail,
                                      problem.status, [])
-    return _redirect(f"/admin/documents/{doc_id}", ok="superseded", id=doc_id, written=ctx)
+    return redirect(f"/admin/documents/{doc_id}", ok="superseded", id=doc_id, written=ctx)
 
 
 @router.get("/documents/{doc_id}/delete")
 def confirm_delete_page(
     request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
 ) -> Response:
-    doc = _load(ctx, doc_id)
-    context = _base(request, session, "documents")
+    doc = load_document(ctx, doc_id)
+    context = base_context(request, session, "documents")
     context.update(doc=doc, passages=len(ctx.store.passages_of(doc_id)))
     return render(request, "confirm_delete.html", context)
 
@@ -400,50 +385,10 @@ def confirm_delete_page(
 async def delete_page(
     request: Request, ctx: ContextDep, session: SessionDep, doc_id: int
 ) -> Response:
-    form = await _writable_form(request, session, max_files=0, max_fields=5)
+    form = await writable_form(request, session, max_files=0, max_fields=5)
     await form.close()
     await run_in_threadpool(delete_document, ctx.store, doc_id, actor=session.principal.name)
-    return _redirect("/admin", ok="deleted", id=doc_id, written=ctx)
-
-
-# -- questions, feedback, audit ---------------------------------------------------------------
-def _offset(request: Request) -> tuple[int, int]:
-    raw = request.query_params.get("page", "1")
-    page = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
-    return page, (page - 1) * PAGE_SIZE
-
-
-@router.get("/questions")
-def questions_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    show_all = request.query_params.get("all") == "1"
-    page, offset = _offset(request)
-    rows = ctx.store.questions(unanswered=None if show_all else True, offset=offset,
-                               limit=PAGE_SIZE)
-    context = _base(request, session, "questions")
-    context.update(rows=rows, show_all=show_all, page=page, more=len(rows) == PAGE_SIZE)
-    return render(request, "questions.html", context)
-
-
-@router.get("/feedback")
-def feedback_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    page, offset = _offset(request)
-    rows = ctx.store.feedback(offset=offset, limit=PAGE_SIZE)
-    asked = {}
-    for fb in rows:
-        if fb.query_id is not None and fb.query_id not in asked:
-            asked[fb.query_id] = ctx.store.get_query(fb.query_id)
-    context = _base(request, session, "feedback")
-    context.update(rows=rows, asked=asked, page=page, more=len(rows) == PAGE_SIZE)
-    return render(request, "feedback.html", context)
-
-
-@router.get("/audit")
-def audit_page(request: Request, ctx: ContextDep, session: SessionDep) -> Response:
-    page, offset = _offset(request)
-    rows = ctx.store.audit_log(offset=offset, limit=PAGE_SIZE)
-    context = _base(request, session, "audit")
-    context.update(rows=rows, page=page, more=len(rows) == PAGE_SIZE)
-    return render(request, "audit.html", context)
+    return redirect("/admin", ok="deleted", id=doc_id, written=ctx)
 
 
 def login_redirect(exc: LoginRequired) -> RedirectResponse:

@@ -189,23 +189,6 @@ class UploadResult(BaseModel):
     passages: int = Field(description="passages stored by this upload (0 when unchanged)")
 
 
-class VersionPublic(BaseModel):
-    """One stored version of a document."""
-
-    version: int = Field(description="số phiên bản (1, 2, …)")
-    stored_at: datetime = Field(description="lúc phiên bản này trở thành bản hiện hành")
-    stored_by: str | None = Field(description="người tải lên / khôi phục phiên bản này")
-    sha256: str = Field(description="mã băm nội dung văn bản")
-    chars: int = Field(description="độ dài văn bản (ký tự)")
-    source_name: str = Field(description="tên tệp")
-    current: bool = Field(description="đang là phiên bản hiện hành")
-
-
-class VersionList(BaseModel):
-    document_id: int
-    items: list[VersionPublic] = Field(description="cũ nhất trước, bản hiện hành cuối cùng")
-
-
 class _MetadataFields(_Input):
     """Editable metadata; every field optional (only what is sent changes)."""
 
@@ -268,6 +251,9 @@ class DocumentQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
 
 
+_NOT_FIELDS = {"replace_document_id", "key", "name"}
+
+
 class UploadForm(_Input):
     """Optional metadata sent with an upload (form fields); it wins over what the parser found.
 
@@ -281,10 +267,12 @@ class UploadForm(_Input):
     title: str = _not_null(max_length=_LONG, pattern=NO_NUL)
     subject: str = _not_null(max_length=_LONG, pattern=NO_NUL)
     issuer: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
+    parent_issuer: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
     place: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
     issue_date: IsoDate = _not_null()
     date_text: str = _not_null(max_length=50, pattern=NO_NUL)
     signer: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
+    signer_title: str = _not_null(max_length=_SHORT, pattern=NO_NUL)
     status: StatusValue = _not_null()
     visibility: VisibilityValue = _not_null()
     replace_document_id: int | None = Field(
@@ -302,7 +290,7 @@ class UploadForm(_Input):
 
     def overrides(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set
-                if getattr(self, k) not in (None, "") and k != "replace_document_id"}
+                if getattr(self, k) not in (None, "") and k not in _NOT_FIELDS}
 
 
 class SupersedeRequest(BaseModel):
@@ -356,12 +344,15 @@ class QuestionPublic(BaseModel):
     mode: str
     top_score: float | None
     latency_ms: float
+    answer: str | None = Field(default=None, description="câu trả lời đã đưa (văn bản thuần)")
+    cited: list[int] = Field(default_factory=list, description="id các đoạn được trích dẫn")
 
     @classmethod
     def of(cls, q: QueryLog) -> QuestionPublic:
         assert q.id is not None
         return cls(id=q.id, asked_at=q.asked_at, question=q.question, channel=q.channel,
-                   status=q.status, mode=q.mode, top_score=q.top_score, latency_ms=q.latency_ms)
+                   status=q.status, mode=q.mode, top_score=q.top_score, latency_ms=q.latency_ms,
+                   answer=q.answer, cited=list(q.cited or []))
 
 
 class QuestionList(BaseModel):

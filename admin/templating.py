@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from admin.wording import KIND_LABELS
 from corpus.models import DocumentStatus
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -28,6 +29,11 @@ ACTION_LABELS = {
     "reindex": "lập chỉ mục lại",
 }
 
+RESULT_LABELS = {"added": "Đã thêm", "updated": "Phiên bản mới", "unchanged": "Không đổi",
+                 "skipped": "Bỏ qua", "failed": "Không đăng được"}
+CHANNEL_LABELS = {"telegram": "qua Telegram", "api": "qua API", "admin": "trang quản trị",
+                  "cli": "dòng lệnh", "bench": "đo đạc"}
+
 # Messages shown after a redirect (?ok=code&id=n): fixed texts, nothing reflected from input.
 FLASH = {
     "added": "Đã thêm văn bản #{id}.",
@@ -37,6 +43,8 @@ FLASH = {
     "nochange": "Không có gì thay đổi.",
     "superseded": "Đã đánh dấu văn bản #{id} là đã bị thay thế.",
     "deleted": "Đã xóa văn bản #{id}.",
+    "restored": "Đã khôi phục phiên bản cũ thành phiên bản mới của văn bản #{id}.",
+    "replaced": "Đã thay tệp của văn bản #{id}; đây là phiên bản mới.",
     "reindex": "Đã bắt đầu lập chỉ mục lại.",
     "signedout": "Đã đăng xuất.",
 }
@@ -65,6 +73,9 @@ def templates() -> Jinja2Templates:
         STATUS_LABELS=STATUS_LABELS,
         VISIBILITY_LABELS=VISIBILITY_LABELS,
         ACTION_LABELS=ACTION_LABELS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
+        RESULT_LABELS=RESULT_LABELS,
+        KIND_LABELS=KIND_LABELS,
     )
     return Jinja2Templates(env=env)
 

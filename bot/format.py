@@ -376,10 +376,17 @@ def upload_html(doc: Document, *, status: str, message: str = "", passages: int 
     return "\n".join(lines)
 
 
-def push_html(doc: Document, topics: Sequence[str], *, updated: bool) -> str:
+def push_html(
+    doc: Document, topics: Sequence[str], *, updated: bool, changes: Sequence[str] = ()
+) -> str:
+    """The push of a new or updated document; an update says what changed
+    ("hạn nộp: 30/10 → 05/11"), from the outbox event."""
     head = "🔔 <b>Văn bản được cập nhật</b>" if updated else "🔔 <b>Văn bản mới</b>"
     shown = ", ".join("tất cả văn bản" if t == "*" else f"“{esc(t)}”" for t in topics)
-    return f"{head} <i>(bạn đang theo dõi: {shown})</i>\n{esc(citation_line(doc))}"
+    text = f"{head} <i>(bạn đang theo dõi: {shown})</i>\n{esc(citation_line(doc))}"
+    if updated and changes:
+        text += "\n<b>Thay đổi:</b>\n" + "\n".join(f"• {esc(c)}" for c in changes)
+    return text
 
 
 def caption_html(citation: Citation | Document) -> str:

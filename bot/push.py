@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import Bot
@@ -30,6 +31,12 @@ class Delivery:
     chat_id: int
     document_id: int
     topics: list[str]
+
+
+def _changes(event: OutboxEvent) -> list[str]:
+    """What an update changed, as the store summarised it (older events have no summary)."""
+    changes = (event.payload or {}).get("changes")
+    return [str(c) for c in changes] if isinstance(changes, list) else []
 
 
 class OutboxPusher:
@@ -73,7 +80,8 @@ class OutboxPusher:
             if subscriptions:
                 for event in events:
                     for delivery in await blocking(self._deliveries, event, subscriptions):
-                        await self._deliver(delivery, updated=event.kind == "document_updated")
+                        await self._deliver(delivery, updated=event.kind == "document_updated",
+                                            changes=_changes(event))
         finally:
             await blocking(store.finish_outbox, [e.id for e in events if e.id is not None])
         return len(events)
@@ -96,7 +104,9 @@ class OutboxPusher:
                 ).topics.append(sub.topic)
         return list(by_chat.values())
 
-    async def _deliver(self, delivery: Delivery, *, updated: bool) -> None:
+    async def _deliver(
+        self, delivery: Delivery, *, updated: bool, changes: Sequence[str] = ()
+    ) -> None:
         store = self.store
         doc: Document | None = await blocking(store.get_document, delivery.document_id)
         if doc is None:
@@ -104,7 +114,7 @@ class OutboxPusher:
         try:
             await self.bot.send_message(
                 delivery.chat_id,
-                push_html(doc, delivery.topics, updated=updated),
+                push_html(doc, delivery.topics, updated=updated, changes=changes),
                 reply_markup=push_keyboard(delivery.document_id),
             )
         except Forbidden:

@@ -11,7 +11,8 @@ Public modules (import them directly; importing ``corpus`` itself loads nothing)
 - ``corpus.labels``: how a document is named for people;
 - ``corpus.ingest``: file or text -> stored document; ``corpus.eval_corpus``: JSONL
   evaluation corpora; ``corpus.versions``: a document's kept versions, restoring one;
-- ``corpus.editing``: metadata edits after ingestion;
+- ``corpus.editing``: metadata edits after ingestion; ``corpus.diffing``: what changed
+  between two versions; ``corpus.originals``: uploaded files kept under the data directory;
 - ``corpus.models`` (tables), ``corpus.db`` (engines, schema migrations), ``corpus.store``
   (every query);
 - ``corpus.hashing`` (content hashes), ``corpus.sizes`` (byte counts for people).
@@ -20,6 +21,7 @@ Public modules (import them directly; importing ``corpus`` itself loads nothing)
 __all__ = [
     "chunking",
     "db",
+    "diffing",
     "docnumbers",
     "editing",
     "eval_corpus",
@@ -28,6 +30,7 @@ __all__ = [
     "ingest",
     "labels",
     "models",
+    "originals",
     "parsing",
     "references",
     "sizes",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpus.docnumbers import parse_number, type_code_for_name
-from corpus.labels import passage_context
+from corpus.labels import follow_number, passage_context
 from corpus.models import Document, DocumentStatus, Passage
 from corpus.store import CorpusStore
 
@@ -42,6 +42,7 @@ def update_metadata(
     if doc is None:
         return None
     changes = dict(changes)
+    typed = set(changes)
     if "recipients" in changes and changes["recipients"] is None:
         changes["recipients"] = []
     if {"number", "doc_type", "year"} & changes.keys() and (doc.number or changes.get("number")):
@@ -53,6 +54,11 @@ def update_metadata(
                 retyped="doc_type" in changes,
             )
         )
+    if changes.get("number") and doc.number:
+        for name in ("title", "subject"):
+            followed = follow_number(getattr(doc, name), doc.number, str(changes["number"]))
+            if name not in typed and followed != getattr(doc, name):
+                changes[name] = followed
     if "status" in changes and changes["status"] != DocumentStatus.SUPERSEDED:
         changes["superseded_by_id"] = None
 

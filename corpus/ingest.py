@@ -14,7 +14,7 @@ from corpus.chunking import chunk_text
 from corpus.docnumbers import DocNumber, parse_number, type_code_for_name
 from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.hashing import content_hash, sha256_text
-from corpus.labels import passage_context
+from corpus.labels import follow_number, passage_context
 from corpus.models import Document, Passage, Reference
 from corpus.parsing import ParsedDocument, parse_document
 from corpus.references import extract_references
@@ -83,6 +83,10 @@ def build_document(
     if number is not None and overrides.get("doc_type"):
         number = number.with_type(type_code_for_name(str(overrides["doc_type"])))
     _apply_number(doc, number)
+    printed = parsed.number.printed if parsed.number else None
+    for name in ("title", "subject"):
+        if name not in overrides:
+            setattr(doc, name, follow_number(getattr(doc, name), printed, doc.number))
     passages = _passages(doc, text, parsed.body_start)
     return doc, passages, _references(text, number), parsed
 
@@ -179,9 +183,11 @@ def ingest_text(
     uploaded_by: str | None = None,
     overrides: dict[str, Any] | None = None,
     replaces: int | None = None,
+    file_sha256: str | None = None,
 ) -> IngestOutcome:
     """Store ``text`` as a new document, or as a new version of the document ``replaces``
-    (the uploader's explicit intent), else of the one :func:`_previous_version` finds."""
+    (the uploader's explicit intent), else of the one :func:`previous_version` finds.
+    ``file_sha256`` names the original file, kept by the caller (:mod:`corpus.originals`)."""
     text = clean_text(text)
     if not text.strip():
         return IngestOutcome(source_name, "failed", message="Tệp không có nội dung văn bản.")
@@ -194,6 +200,7 @@ def ingest_text(
     doc, passages, refs, _ = build_document(
         text, source_name=source_name, overrides=overrides, uploaded_by=uploaded_by
     )
+    doc.file_sha256 = file_sha256
     if not passages:
         return IngestOutcome(source_name, "failed", message="Không tách được đoạn văn nào.")
     if replaces is not None:
@@ -203,7 +210,7 @@ def ingest_text(
                 source_name, "failed", message=f"Không có văn bản số {replaces} để thay thế."
             )
     else:
-        previous = _previous_version(store, doc)
+        previous = previous_version(store, doc)
     try:
         saved = store.save_document(
             doc,
@@ -244,7 +251,7 @@ def older_outcome(
     return outcome
 
 
-def _previous_version(store: CorpusStore, doc: Document) -> Document | None:
+def previous_version(store: CorpusStore, doc: Document) -> Document | None:
     """The stored document this one is a new version of, if any.
 
     With a số/ký hiệu: the same number and either the same file name or a similar subject (a

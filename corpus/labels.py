@@ -34,6 +34,14 @@ def document_label(doc: Document) -> str:
     return head
 
 
+def follow_number(text: str | None, old: str | None, new: str | None) -> str | None:
+    """``text`` (a title, a trích yếu) with the number ``old`` it names written as ``new``:
+    derived fields follow a corrected number ("Kế hoạch 45/KH-CĐN" -> "Kế hoạch 46/KH-CĐN")."""
+    if not text or not old or not new or old == new:
+        return text
+    return text.replace(old, new)
+
+
 def passage_context(doc: Document, heading_trail: str) -> str:
     """The context line a passage is embedded and hashed with: the document's label, then the
     trail of headings above the passage ("Chương II > Điều 5")."""

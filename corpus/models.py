@@ -62,12 +62,17 @@ class Document(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     uploaded_by: str | None = None
+    file_sha256: str | None = Field(
+        default=None, description="digest of the original file, kept under the data dir"
+    )
 
 
 class DocumentVersion(SQLModel, table=True):
     """A previous version of a document, kept when a changed file replaces it.
 
-    ``created_at`` is when that version became the current one, ``uploaded_by`` who stored it.
+    ``created_at`` is when that version became the current one, ``uploaded_by`` who stored it,
+    ``fields`` its parsed metadata (see :func:`corpus.versions.version_fields`; None for
+    versions kept before revision 0005), ``file_sha256`` its original file (None: not kept).
     """
 
     __tablename__ = "document_version"
@@ -79,6 +84,8 @@ class DocumentVersion(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow)
     uploaded_by: str | None = None
+    fields: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    file_sha256: str | None = None
 
 
 class Passage(SQLModel, table=True):
@@ -139,6 +146,7 @@ class QueryLog(SQLModel, table=True):
     mode: str = "hybrid"
     top_score: float | None = None
     cited: list[int] = Field(default_factory=list, sa_column=Column(JSON))
+    answer: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Feedback(SQLModel, table=True):

@@ -23,9 +23,9 @@ SURFACES: dict[str, list[str]] = {
     "bot.handlers": ["register_handlers"],
     "chinam": ["cli"],
     "corpus": [
-        "chunking", "db", "docnumbers", "editing", "eval_corpus", "extraction", "hashing",
-        "ingest", "labels", "models", "parsing", "references", "sizes", "store", "text",
-        "versions",
+        "chunking", "db", "diffing", "docnumbers", "editing", "eval_corpus", "extraction",
+        "hashing", "ingest", "labels", "models", "originals", "parsing", "references", "sizes",
+        "store", "text", "versions",
     ],
     "corpus.extraction": ["SUPPORTED_SUFFIXES", "Extracted", "ExtractionError", "extract_text"],
     "corpus.parsing": ["ParsedDocument", "parse_document"],
@@ -48,6 +48,8 @@ SURFACES: dict[str, list[str]] = {
         "supersede_document",
         "update_metadata", "upload_file",
         "OlderVersion", "VersionInfo", "document_versions", "restore_version",
+        "Preview", "VersionContent", "compare_versions", "parse_upload", "publish_upload",
+        "version_content", "version_file", "originals",
     ],
 }
 

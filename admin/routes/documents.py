@@ -1,4 +1,4 @@
-"""/api/v1/documents: upload, list, read, fix metadata, supersede, delete, versions."""
+"""/api/v1/documents: upload, list, read, fix metadata, supersede, delete."""
 
 from __future__ import annotations
 
@@ -30,8 +30,6 @@ from admin.schemas import (
     SupersedeRequest,
     UploadForm,
     UploadResult,
-    VersionList,
-    VersionPublic,
 )
 from corpus.store import DocumentFilter
 
@@ -166,43 +164,3 @@ def supersede_document(
     doc = service.supersede_document(ctx.store, doc_id, body.by_id, actor=principal.name)
     background.add_task(ctx.runtime.after_write)
     return DocumentPublic.of(doc)
-
-
-VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="số phiên bản")]
-
-
-@router.get(
-    "/{doc_id}/versions",
-    summary="Các phiên bản của văn bản (cũ nhất trước)",
-    response_model=VersionList,
-    responses=problem_responses(401, 404, 422),
-)
-def list_versions(store: StoreDep, principal: PrincipalDep, doc_id: DocId) -> VersionList:
-    items = service.document_versions(store, doc_id)
-    return VersionList(
-        document_id=doc_id,
-        items=[VersionPublic.model_validate(v, from_attributes=True) for v in items],
-    )
-
-
-@router.post(
-    "/{doc_id}/versions/{version}/restore",
-    summary="Khôi phục một phiên bản cũ thành phiên bản mới (báo cho người theo dõi)",
-    response_model=UploadResult,
-    responses=problem_responses(401, 403, 404, 409, 422),
-)
-def restore_version(
-    ctx: ContextDep,
-    principal: WriterDep,
-    background: BackgroundTasks,
-    doc_id: DocId,
-    version: VersionNo,
-) -> UploadResult:
-    result = service.restore_version(ctx.store, doc_id, version, actor=principal.name)
-    background.add_task(ctx.runtime.after_write)
-    return UploadResult(
-        status=result.status,  # type: ignore[arg-type]
-        message=result.message,
-        document=DocumentPublic.of(result.document),
-        passages=result.passages,
-    )

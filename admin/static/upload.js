@@ -8,7 +8,11 @@
     return;
   }
   function show() {
-    label.textContent = input.files && input.files.length ? input.files[0].name : "";
+    var names = [];
+    for (var i = 0; input.files && i < input.files.length; i += 1) {
+      names.push(input.files[i].name);
+    }
+    label.textContent = names.join(", ");
   }
   ["dragenter", "dragover"].forEach(function (type) {
     zone.addEventListener(type, function (event) {

@@ -62,6 +62,19 @@ class ActivityQueries(StoreBase):
             stmt = select(Feedback).order_by(col(Feedback.id).desc()).offset(offset).limit(limit)
             return list(s.exec(stmt).all())
 
+    def feedback_for(self, query_ids: Iterable[int]) -> dict[int, list[Feedback]]:
+        """The feedback given on each of these questions, oldest first."""
+        wanted = list(set(query_ids))
+        if not wanted:
+            return {}
+        with self.session() as s:
+            stmt = (select(Feedback).where(col(Feedback.query_id).in_(wanted))
+                    .order_by(col(Feedback.id)))
+            out: dict[int, list[Feedback]] = {}
+            for fb in s.exec(stmt).all():
+                out.setdefault(fb.query_id or 0, []).append(fb)
+            return out
+
     def stats(self) -> dict[str, Any]:
         with self.session() as s:
             def count(model: Any, *conds: Any) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
+from corpus.diffing import diff_versions, fields_of
 from corpus.models import (
     AuditLog,
     Document,
@@ -20,7 +21,13 @@ from corpus.models import (
     utcnow,
 )
 from corpus.store.base import StoreBase
-from corpus.store.records import AlreadyStored, DocumentFilter, OlderContent, jsonable
+from corpus.store.records import (
+    AlreadyStored,
+    DocumentFilter,
+    OlderContent,
+    jsonable,
+    jsonable_fields,
+)
 from corpus.text import bare, fold, has_diacritics
 
 
@@ -82,8 +89,14 @@ class DocumentQueries(StoreBase):
                         text=old.text,
                         created_at=old.updated_at,
                         uploaded_by=old.uploaded_by,
+                        fields=jsonable_fields(fields_of(old)),
+                        file_sha256=old.file_sha256,
                     )
                 )
+                changes = diff_versions(old.text, doc.text, fields_of(old), fields_of(doc))
+                payload: dict[str, Any] = {
+                    "from_version": old.version, "changes": changes.summary()
+                }
                 s.execute(delete(Passage).where(col(Passage.document_id) == replaces))
                 s.execute(delete(Reference).where(col(Reference.document_id) == replaces))
                 keep = {"id", "created_at", "status", "superseded_by_id", "visibility", "version"}
@@ -95,6 +108,7 @@ class DocumentQueries(StoreBase):
                 target = old
             else:
                 target = doc
+                payload = {}
             s.add(target)
             s.flush()
             assert target.id is not None
@@ -119,6 +133,7 @@ class DocumentQueries(StoreBase):
                 OutboxEvent(
                     kind="document_updated" if replaces else "document_added",
                     document_id=target.id,
+                    payload=payload,
                 )
             )
             s.add(_save_audit(target, actor, replaced=replaces is not None,

@@ -56,6 +56,9 @@ class AlreadyStored(Exception):
         self.document = document
 
 
+def jsonable_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: jsonable(v) for k, v in fields.items()}
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):

@@ -229,6 +229,7 @@ class Answerer:
                 mode=answer.mode,
                 top_score=hits[0].score if hits else None,
                 cited=answer.cited_passage_ids(),
+                answer=answer.plain_text(),
             )
         )
 

@@ -186,6 +186,19 @@ class Answer:
     def chain_lines(self) -> list[str]:
         return [c.text() for c in self.chains]
 
+    def plain_text(self, max_chars: int = 2000) -> str:
+        """What was answered, as plain text for the questions log: the written answer or
+        the first quote of each cited document under its citation; else the refusal."""
+        if self.status != "answered":
+            missing = f" (không có trong kho: {', '.join(self.missing)})" if self.missing else ""
+            return f"Không tìm thấy câu trả lời{missing}."
+        parts = [self.prose] if self.prose else []
+        for group in self.groups:
+            quote = group.quotes[0].text if group.quotes else ""
+            parts.append(f"{group.citation.line()}\n“{quote}”" if quote else group.citation.line())
+        text = "\n\n".join(parts)
+        return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
 
 def citation_for(
     doc: Document,

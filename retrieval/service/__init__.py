@@ -3,7 +3,9 @@
 Settings; the :class:`Runtime` that wires them to a store, an index and an answerer and
 keeps the index current; and the operations every entry point offers the same way: finding
 a document and its card (:mod:`~retrieval.service.catalog`), uploading a file
-(:mod:`~retrieval.service.uploads`), editing stored documents (:mod:`~retrieval.service.edits`),
+(:mod:`~retrieval.service.uploads`) or parsing it for confirmation first
+(:mod:`~retrieval.service.previews`), a document's versions
+(:mod:`~retrieval.service.versions`), editing stored documents (:mod:`~retrieval.service.edits`),
 with typed refusals (:mod:`~retrieval.service.errors`).
 """
 
@@ -26,6 +28,7 @@ from retrieval.service.errors import (
     UploadBusy,
     UploadError,
 )
+from retrieval.service.previews import Preview, parse_upload, publish_upload
 from retrieval.service.refresher import IndexRefresher
 from retrieval.service.runtime import IndexState, NotLoaded, Runtime
 from retrieval.service.settings import Settings
@@ -34,10 +37,19 @@ from retrieval.service.uploads import (
     ACCEPTED_TYPES_TEXT,
     Uploaded,
     check_upload,
+    originals,
     printable_text,
     upload_file,
 )
-from retrieval.service.versions import VersionInfo, document_versions, restore_version
+from retrieval.service.versions import (
+    VersionContent,
+    VersionInfo,
+    compare_versions,
+    document_versions,
+    restore_version,
+    version_content,
+    version_file,
+)
 from retrieval.service.wiring import build_index, encoder_from, open_store
 
 __all__ = [
@@ -51,6 +63,7 @@ __all__ = [
     "IndexState",
     "NotLoaded",
     "OlderVersion",
+    "Preview",
     "Runtime",
     "ServiceError",
     "Settings",
@@ -60,9 +73,11 @@ __all__ = [
     "UploadBusy",
     "UploadError",
     "Uploaded",
+    "VersionContent",
     "VersionInfo",
     "build_index",
     "check_upload",
+    "compare_versions",
     "delete_document",
     "document_card",
     "document_versions",
@@ -70,9 +85,14 @@ __all__ = [
     "find_documents",
     "get_document",
     "open_store",
+    "originals",
+    "parse_upload",
     "printable_text",
+    "publish_upload",
     "restore_version",
     "supersede_document",
     "update_metadata",
     "upload_file",
+    "version_content",
+    "version_file",
 ]

@@ -19,6 +19,7 @@ from corpus.docnumbers import parse_number
 from corpus.extraction import SUPPORTED_SUFFIXES, ExtractionError, extract_text
 from corpus.ingest import ingest_text, safe_name
 from corpus.models import Document
+from corpus.originals import Originals
 from corpus.sizes import human_size
 from corpus.store import CorpusStore
 from retrieval.service.edits import update_metadata
@@ -118,7 +119,7 @@ def upload_file(
     ``upload_wait_seconds``) the upload is refused with :class:`UploadBusy`.
     """
     name = check_upload(filename, len(data), settings)
-    with _gate(settings).slot(settings):
+    with parse_gate(settings).slot(settings):
         return _store_upload(store, data, name, actor=actor, settings=settings,
                              overrides=overrides, replace_document_id=replace_document_id)
 
@@ -133,16 +134,32 @@ def _store_upload(
     overrides: Mapping[str, Any] | None,
     replace_document_id: int | None,
 ) -> Uploaded:
-    changes = dict(overrides or {})
-    free_number = None
-    if changes.get("number") and parse_number(str(changes["number"])) is None:
-        free_number = str(changes.pop("number"))  # kept as typed, set after storing
+    changes, free_number = split_number(overrides)
     if replace_document_id is not None and store.get_document(replace_document_id) is None:
         raise DocumentNotFound(f"Không có văn bản số {replace_document_id} để thay thế.")
-    text = _extract(data, name, settings)
+    text = extract(data, name, settings)
+    sha = originals(settings).put(data, text)
+    return store_text(store, text, name, file_sha256=sha, actor=actor, overrides=changes,
+                      free_number=free_number, replace_document_id=replace_document_id)
+
+
+def store_text(
+    store: CorpusStore,
+    text: str,
+    name: str,
+    *,
+    file_sha256: str | None,
+    actor: str,
+    overrides: dict[str, Any],
+    free_number: str | None,
+    replace_document_id: int | None,
+) -> Uploaded:
+    """Store an upload's text (its file already kept under ``file_sha256``)."""
+    if replace_document_id is not None and store.get_document(replace_document_id) is None:
+        raise DocumentNotFound(f"Không có văn bản số {replace_document_id} để thay thế.")
     outcome = ingest_text(
-        store, text, source_name=name, uploaded_by=actor, overrides=changes,
-        replaces=replace_document_id,
+        store, text, source_name=name, uploaded_by=actor, overrides=overrides,
+        replaces=replace_document_id, file_sha256=file_sha256,
     )
     if outcome.older_version is not None:
         raise OlderVersion(
@@ -158,7 +175,21 @@ def _store_upload(
     return Uploaded(outcome.status, outcome.message, doc, outcome.passages)
 
 
-def _extract(data: bytes, name: str, settings: Settings) -> str:
+def originals(settings: Settings) -> Originals:
+    """Where this deployment keeps original files (``<data dir>/files``)."""
+    return Originals(settings.data_dir / "files")
+
+
+def split_number(overrides: Mapping[str, Any] | None) -> tuple[dict[str, Any], str | None]:
+    """The overrides without a number the parser cannot read, and that number (kept as
+    typed, set after storing)."""
+    changes = dict(overrides or {})
+    if changes.get("number") and parse_number(str(changes["number"])) is None:
+        return changes, str(changes.pop("number"))
+    return changes, None
+
+
+def extract(data: bytes, name: str, settings: Settings) -> str:
     limit = settings.max_upload_bytes
     try:
         extracted = extract_text(data, name, max_bytes=limit, max_chars=settings.max_text_chars)
@@ -205,7 +236,7 @@ _gates: dict[tuple[int, int], _ParseGate] = {}
 _gates_lock = threading.Lock()
 
 
-def _gate(settings: Settings) -> _ParseGate:
+def parse_gate(settings: Settings) -> _ParseGate:
     """The process's pool for these sizes (created on first use)."""
     key = (settings.upload_workers, settings.upload_queue)
     with _gates_lock:

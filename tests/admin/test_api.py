@@ -9,9 +9,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from admin import pages
+from admin import page_logs, page_uploads, page_versions, pages
 from admin.app import API_PREFIX
-from admin.routes import documents, health, operations
+from admin.routes import documents, health, operations, versions
 from corpus.models import Feedback
 from corpus.store import CorpusStore
 from tests.admin.conftest import ADMIN, MAX_UPLOAD, READONLY, dispatch, upload
@@ -30,6 +30,12 @@ PROTECTED = [
     ("POST", f"{API_PREFIX}/documents/1/supersede"),
     ("GET", f"{API_PREFIX}/documents/1/versions"),
     ("POST", f"{API_PREFIX}/documents/1/versions/1/restore"),
+    ("GET", f"{API_PREFIX}/documents/1/versions/1/diff/1"),
+    ("GET", f"{API_PREFIX}/documents/1/file"),
+    ("POST", f"{API_PREFIX}/documents/1/file"),
+    ("GET", f"{API_PREFIX}/documents/1/versions/1/file"),
+    ("POST", f"{API_PREFIX}/uploads/preview"),
+    ("POST", f"{API_PREFIX}/uploads/publish"),
     ("POST", f"{API_PREFIX}/reindex"),
     ("GET", f"{API_PREFIX}/reindex/{'0' * 32}"),
     ("POST", f"{API_PREFIX}/ask"),
@@ -48,6 +54,13 @@ PAGES = [
     ("POST", "/admin/documents/1/supersede"),
     ("GET", "/admin/documents/1/delete"),
     ("POST", "/admin/documents/1/delete"),
+    ("POST", "/admin/publish"),
+    ("GET", "/admin/documents/1/diff"),
+    ("POST", "/admin/documents/1/versions/1/restore"),
+    ("GET", "/admin/documents/1/file"),
+    ("GET", "/admin/documents/1/versions/1/file"),
+    ("POST", "/admin/documents/1/replace"),
+    ("GET", "/admin/ask"),
     ("GET", "/admin/questions"),
     ("GET", "/admin/feedback"),
     ("GET", "/admin/audit"),
@@ -58,6 +71,8 @@ OPEN = {("GET", "/healthz"), ("GET", "/"), ("GET", "/admin/login"), ("POST", "/a
 def _route_table(app: FastAPI) -> set[tuple[str, str]]:
     """(method, path) of every route: the app's own and those of the routers it includes."""
     routers = [(app.router, ""), (health.router, ""), (documents.router, API_PREFIX),
+               (versions.router, API_PREFIX), (versions.uploads, API_PREFIX),
+               (page_uploads.router, ""), (page_versions.router, ""), (page_logs.router, ""),
                (operations.router, API_PREFIX), (pages.router, "")]
     out = set()
     for router, prefix in routers:
@@ -66,6 +81,7 @@ def _route_table(app: FastAPI) -> set[tuple[str, str]]:
             for method in getattr(route, "methods", None) or ():
                 if method != "HEAD":
                     path = path.replace("{doc_id}", "1").replace("{version}", "1")
+                    path = path.replace("{old}", "1").replace("{new}", "1")
                     out.add((method, path.replace("{job_id}", "0" * 32)))
     return out
 
@@ -379,6 +395,9 @@ def test_questions_feedback_stats(client: TestClient, store: CorpusStore) -> Non
     assert unanswered[0]["channel"] == "api"
     everything = client.get(f"{API_PREFIX}/questions", headers=ADMIN).json()["items"]
     assert len(everything) == 2
+    assert unanswered[0]["answer"].startswith("Không tìm thấy") and unanswered[0]["cited"] == []
+    given = everything[1]
+    assert "Công văn số 1234/SGDĐT-VP" in given["answer"] and given["cited"]
     store.add_feedback(Feedback(query_id=asked["query_id"], value=-1, comment="thiếu hạn nộp"))
     fb = client.get(f"{API_PREFIX}/feedback", headers=ADMIN).json()["items"]
     assert fb[0]["question"] == "hội thi kỳ lân xanh" and fb[0]["value"] == -1

@@ -1,5 +1,6 @@
-"""Headless Chromium signs in to the admin page, drops a dispatch on the upload zone, uploads
-it and sees it listed with its parsed number; the screenshot goes to test-artifacts/."""
+"""Headless Chromium signs in to the admin page, drops a dispatch on the upload zone, reads
+it, publishes it as parsed and sees it listed with its number; the screenshot goes to
+test-artifacts/."""
 
 from __future__ import annotations
 
@@ -79,8 +80,11 @@ def test_sign_in_drop_upload_and_see_the_number(live_server: str) -> None:
             assert page.text_content("#file-name") == SAMPLE.name
             with page.expect_navigation():
                 page.click("#upload-form button[type=submit]")
-
-            assert "Đã thêm văn bản #" in (page.text_content(".flash") or "")
+            assert page.input_value("input[name=number_0]") == "5208/BGDĐT-GDPT"
+            with page.expect_navigation():
+                page.click("#publish")
+            assert "Đã thêm" in (page.text_content("table.results") or "")
+            page.goto(f"{live_server}/admin")
             numbers = page.locator("table.docs td.number").all_text_contents()
             assert "5208/BGDĐT-GDPT" in numbers
             page.screenshot(path=str(ARTIFACTS / "admin-upload.png"), full_page=True)

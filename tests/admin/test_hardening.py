@@ -180,7 +180,7 @@ class SlowParses:
         self.inside = 0
         self.peak = 0
         self._lock = threading.Lock()
-        real = uploads._extract
+        real = uploads.extract
 
         def slow(data: bytes, name: str, settings: Settings) -> str:
             with self._lock:
@@ -193,7 +193,7 @@ class SlowParses:
                 with self._lock:
                     self.inside -= 1
 
-        monkeypatch.setattr(uploads, "_extract", slow)
+        monkeypatch.setattr(uploads, "extract", slow)
 
 
 @pytest.fixture()

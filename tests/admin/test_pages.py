@@ -19,6 +19,7 @@ from tests.admin.conftest import (
     make_app,
     upload,
 )
+from tests.admin.pageforms import form_fields
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 NONCE = re.compile(r'name="login_nonce" value="([^"]+)"')
@@ -48,11 +49,13 @@ def test_page_flow(client: TestClient, store: CorpusStore) -> None:
     assert "Tải lên văn bản" in home and "Kéo thả tệp vào đây" in home and 'lang="vi"' in home
 
     r = client.post("/admin/upload", data={"csrf": csrf},
-                    files={"file": ("cv-1234.txt", dispatch(), "text/plain")},
-                    follow_redirects=False)
-    assert r.status_code == 303 and "ok=added" in r.headers["location"]
-    listed = client.get(r.headers["location"]).text
-    assert "Đã thêm văn bản #" in listed and "1234/SGDĐT-VP" in listed
+                    files={"file": ("cv-1234.txt", dispatch(), "text/plain")})
+    assert r.status_code == 200 and "Kiểm tra thông tin trước khi đăng" in r.text
+    assert store.count_documents() == 0  # nothing stored before it is confirmed
+    r = client.post("/admin/publish", data=form_fields(r.text, "confirm-form"))
+    assert r.status_code == 200 and "Đã thêm" in r.text
+    listed = client.get("/admin").text
+    assert "1234/SGDĐT-VP" in listed
     doc_id = store.list_documents()[0][0].id
     assert store.get_document(doc_id).uploaded_by == "admin"  # type: ignore[union-attr]
 
@@ -107,6 +110,10 @@ def test_forms_need_the_csrf_token(sqlite_client: TestClient, sqlite_store: Corp
         (f"/admin/documents/{doc_id}/delete", {"data": {}}),
         ("/admin/reindex", {"data": {}}),
         ("/admin/logout", {"data": {}}),
+        ("/admin/publish", {"data": {"count": "1", "key_0": "0" * 64, "name_0": "a.txt",
+                                     "publish_0": "1"}}),
+        (f"/admin/documents/{doc_id}/versions/1/restore", {"data": {}}),
+        (f"/admin/documents/{doc_id}/replace", {"files": {"file": ("b.txt", dispatch("8"))}}),
     ]
     for path, kwargs in attempts:
         for token in (None, "forged"):

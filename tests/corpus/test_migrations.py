@@ -306,3 +306,46 @@ def test_chinam_serve_exits_with_the_message_on_an_old_database(tmp_path: Path) 
     )
     assert proc.returncode == 2, proc.stderr
     assert "Admin not started" in proc.stderr and "chinam db upgrade" in proc.stderr
+
+
+R0004_ROWS = [
+    "INSERT INTO document (id, number, doc_type, title, recipients, raw, status, visibility,"
+    " source_name, sha256, version, text, created_at, updated_at, uploaded_by) VALUES (1,"
+    " '5209/SGDĐT-VP', 'Công văn', 'Công văn 5209', '[]', '{}', 'in_force', 'public', 'cv.txt',"
+    " 'sha-v2', 2, :v2, :t, :t, 'telegram:7')",
+    "INSERT INTO document_version (document_id, version, sha256, source_name, text, created_at,"
+    " uploaded_by) VALUES (1, 1, 'sha-v1', 'cv.txt', :v1, :t, 'admin')",
+    "INSERT INTO query_log (id, asked_at, question, channel, status, latency_ms, mode, cited)"
+    " VALUES (1, :t, 'hạn nộp?', 'telegram', 'answered', 5.0, 'hybrid', '[1]')",
+]
+V1 = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 5209/SGDĐT-VP\nCác trường nộp báo cáo trước ngày 30/10/2026."
+V2 = V1.replace("30/10/2026", "05/11/2026")
+
+
+def test_revision_0005_upgrades_a_0004_database_with_versions(db_url: str) -> None:
+    """Versions kept before 0005 have no recorded fields: they are read again from their text,
+    so their diff still names the changed deadline; new versions record fields and file."""
+    engine = _raw(db_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0004")
+        for row in R0004_ROWS:
+            conn.execute(text(row), {"t": T0, "v1": V1, "v2": V2})
+    assert schema_state(engine).current == ("0004",)
+
+    done = upgrade_schema(engine)
+
+    assert done.before.current == ("0004",) and schema_state(engine).up_to_date
+    store = CorpusStore(engine)
+    doc = store.get_document(1)
+    assert doc is not None and doc.file_sha256 is None and doc.uploaded_by == "telegram:7"
+    [kept] = store.versions_of(1)
+    assert (kept.fields, kept.file_sha256, kept.uploaded_by) == (None, None, "admin")
+    assert store.get_query(1).answer is None  # type: ignore[union-attr]
+    from corpus.diffing import diff_versions, fields_of
+    from corpus.versions import version_fields
+
+    old_fields = version_fields(kept)
+    assert old_fields["number"] == "5209/SGDĐT-VP"
+    diff = diff_versions(kept.text, doc.text, old_fields, fields_of(doc))
+    assert diff.summary()[0] == "báo cáo trước ngày: 30/10 → 05/11"
+    engine.dispose()
