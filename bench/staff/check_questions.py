@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder holding seeds/ and corpus-samples/ "
                          "(default: ../shared from the repository root)")
     ap.add_argument("--heldout", action="store_true",
-                    help=f"a held-out set: at least {MIN_HELDOUT} questions, seed forms not required")
+                    help=f"a held-out set: at least {MIN_HELDOUT} questions, no seed forms")
     args = ap.parse_args(argv)
     return check(args.questions, args.root, heldout=args.heldout)
 
