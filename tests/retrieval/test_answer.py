@@ -224,3 +224,12 @@ def test_a_question_naming_a_party_lists_its_duties_first(seeded_store: CorpusSt
     assert b.obligations, "the other parties' duties are still listed"
     assert b.unassigned_actor == "hiệu trưởng"  # the answer says the document assigns none
     assert_verbatim(seeded_store, b)
+
+
+def test_the_named_document_comes_before_those_citing_it(seeded_store: CorpusStore) -> None:
+    answerer = _answerer(seeded_store)
+    a = answerer.answer("Theo NQ 71 cơ quan nào chủ trì quán triệt, tuyên truyền Nghị quyết?")
+    assert a.intent == "general"
+    assert a.groups[0].citation.number == "71-NQ/TW"  # not CV 999, which implements it
+    b = answerer.answer("Ban Tuyên giáo và Dân vận TP.HCM yêu cầu làm gì để triển khai NQ 71?")
+    assert b.groups[0].citation.number == "999-CV/BTGDVTU"  # asked through the implementer
