@@ -223,6 +223,7 @@ def test_a_question_naming_a_party_lists_its_duties_first(seeded_store: CorpusSt
     assert b.groups[0].citation.number == "5243/BGDĐT-NGCBQLGD"
     assert b.obligations, "the other parties' duties are still listed"
     assert b.unassigned_actor == "hiệu trưởng"  # the answer says the document assigns none
+    assert "không giao việc riêng cho hiệu trưởng" in answer_to_text(b)
     assert_verbatim(seeded_store, b)
 
 
