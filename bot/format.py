@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import bot.texts as texts
-from bot.splitting import CAPTION_LIMIT, Block, pack, utf16_len
+from bot.splitting import CAPTION_LIMIT, TELEGRAM_LIMIT, Block, pack, utf16_len
 from corpus.labels import document_title, reference_label
 from corpus.models import Document, DocumentStatus
 from corpus.text import fold
@@ -19,6 +19,7 @@ from retrieval.answers import (
     DocumentGroup,
     Obligation,
     citation_for,
+    compact_references,
     readable_section,
 )
 from retrieval.service import DocumentCard
@@ -102,12 +103,17 @@ def answer_blocks(answer: Answer, doc_labels: Mapping[int, str] | None = None) -
         blocks.append(Block(_missing_html(answer, through=True)))
     shown: list[str] = []
     if answer.obligations:
+        if answer.unassigned_actor:
+            blocks.append(Block(f"ℹ️ Văn bản không giao việc riêng cho "
+                                f"<b>{esc(answer.unassigned_actor)}</b>; dưới đây là việc "
+                                "giao cho các bên khác."))
         blocks.extend(_obligation_blocks(answer.obligations, number_of, labels, answer.groups))
         shown = [ob.action for ob in answer.obligations]
     elif answer.direct:
         blocks.append(Block(_direct_html(answer, number_of)))
         shown = [d.text for d in answer.direct]
-    blocks.extend(_source_blocks(answer, shown))
+    room = TELEGRAM_LIMIT - sum(utf16_len(b.html) + 2 for b in blocks) - _RELATED_ROOM
+    blocks.extend(_source_blocks(answer, shown, room))
     cited = set(number_of)
     related = [r for r in answer.related if r.document_id not in cited]
     if related:
@@ -137,22 +143,46 @@ def _direct_html(answer: Answer, number_of: Mapping[int, int]) -> str:
     return "💡 " + "\n".join(lines)
 
 
-def _source_blocks(answer: Answer, shown: Sequence[str]) -> list[Block]:
-    """Each document's citation and quotes inside an expandable blockquote, sentences
-    already shown above left out."""
+_RELATED_ROOM = 400  # characters kept free for the related documents below the sources
+_SOURCES_HEAD = "<b>📄 Nguồn</b> <i>(bấm để mở trích dẫn)</i>"
+_QUOTE_OPEN, _QUOTE_CLOSE = "<blockquote expandable>", "</blockquote>"
+
+
+def _source_blocks(answer: Answer, shown: Sequence[str], room: int) -> list[Block]:
+    """Every document's citation and quotes in one expandable blockquote (one tap opens the
+    sources), sentences already shown above left out, and in a who-does-what answer the
+    preamble ("Căn cứ …", "Thực hiện Kế hoạch số …") and the closing formula too. Documents
+    that do not fit in ``room`` (what the first message has left) follow in a second one."""
     said = {_norm(s) for s in shown}
-    blocks: list[Block] = [Block("<b>📄 Nguồn</b> <i>(bấm để mở trích dẫn)</i>")]
+    docs: list[str] = []
+    quoted = False
     for n, group in enumerate(answer.groups, start=1):
-        parts = [f"<b>[{n}] {esc(group.citation.line())}</b>"]
+        parts = [f"<b>[{n}] {esc(compact_references(group.citation.line()))}</b>"]
         for quote in group.quotes:
-            text = _unsaid(quote.text, said)
+            text = _unsaid(quote.text, said, boilerplate=bool(answer.obligations))
             if not text:
                 continue
             where = readable_section(quote.section) if quote.section else ""
             head = f"<i>{esc(where)}:</i> " if where else ""
-            parts.append(head + highlight(text, answer.highlight_terms))
-        body = "\n\n".join(parts)
-        blocks.append(Block(f"<blockquote expandable>{body}</blockquote>"))
+            pieces = [highlight(p.strip(), answer.highlight_terms)
+                      for p in text.split(" … ") if p.strip()]
+            parts.append(head + "\n… ".join(pieces))  # one excerpt a line
+            quoted = True
+        docs.append("\n\n".join(parts))
+    if not quoted:  # every quote is shown above: the sources are their citations
+        return [Block("📄 " + "\n".join(docs))]
+    fixed = utf16_len(_SOURCES_HEAD + _QUOTE_OPEN + _QUOTE_CLOSE) + 2
+    first = [docs[0]]
+    for doc in docs[1:]:
+        if fixed + utf16_len("\n\n".join([*first, doc])) > room:
+            break
+        first.append(doc)
+    rest = docs[len(first):]
+    blocks = [Block(_SOURCES_HEAD),
+              Block(_QUOTE_OPEN + "\n\n".join(first) + _QUOTE_CLOSE)]
+    if rest:
+        blocks.append(Block(_QUOTE_OPEN + "\n\n".join(rest) + _QUOTE_CLOSE,
+                            lead="<b>📄 Nguồn</b> <i>(tiếp)</i>"))
     return blocks
 
 
@@ -163,16 +193,27 @@ def _norm(text: str) -> str:
     return " ".join(fold(text).strip(" “”\"…").split())
 
 
-def _unsaid(text: str, said: set[str]) -> str:
-    """``text`` without the sentences already shown (verbatim pieces kept, "…" between)."""
-    if not said:
+# Sentences that frame a dispatch rather than say anything: its grounds and its closing.
+_BOILERPLATE = re.compile(
+    r"^(?:…\s*)?(?:căn cứ|thực hiện (?:nghị quyết|kế hoạch|công văn|quyết định|chỉ thị|"
+    r"thông tư|nghị định|chương trình|hướng dẫn)(?: số)?)(?!\w)"
+    r"|(?:nghiêm túc|khẩn trương) (?:triển khai )?thực hiện\s*\.?/?\.?$|^trân trọng",
+    re.IGNORECASE,
+)
+
+
+def _unsaid(text: str, said: set[str], *, boilerplate: bool = False) -> str:
+    """``text`` without the sentences already shown (verbatim pieces kept, "…" between),
+    and without the dispatch's grounds and closing formula when ``boilerplate``."""
+    if not said and not boilerplate:
         return text
     pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
-    kept = [p for p in pieces if not any(_norm(p) in s or s in _norm(p) for s in said
-                                         if len(_norm(p)) > 15)]
+    kept = [p for p in pieces
+            if not any(_norm(p) in s or s in _norm(p) for s in said if len(_norm(p)) > 15)
+            and not (boilerplate and _BOILERPLATE.search(p.strip()))]
     if len(kept) == len(pieces):
         return text
-    return " … ".join(k.strip() for k in kept if k.strip())
+    return " … ".join(k.strip(" …") for k in kept if k.strip(" …"))
 
 
 def short_citation(citation: Citation) -> str:
@@ -195,14 +236,15 @@ def _obligation_blocks(
         seen.add(_norm(ob.action))
         by_key.setdefault(ob.actor, (ob.actor, []))[1].append(ob)
     citation_of = {g.citation.document_id: g.citation for g in groups}
+    one_source = len(number_of) == 1 and all(ob.document_id in number_of for ob in obligations)
     blocks = [Block("<b>✅ Ai phải làm gì</b>")]
     for name, items in by_key.values():
         lines = [f"<b>▪ {esc(name)}</b>"]
         for ob in items:
-            line = f"– “{esc(ob.action)}”"
+            line = f"– “{esc(compact_references(ob.action))}”"
             if ob.deadline:
                 line += f" ⏰ <b>{esc(ob.deadline)}</b>"
-            if ob.document_id in number_of:
+            if ob.document_id in number_of and not one_source:
                 line += f" [{number_of[ob.document_id]}]"
             elif ob.document_id in labels:
                 line += f" ({esc(labels[ob.document_id])})"
@@ -217,7 +259,7 @@ def _missing_html(answer: Answer, *, through: bool) -> str:
     names = ", ".join(f"<b>{esc(m)}</b>" for m in answer.missing)
     head = f"ℹ️ {names} chưa có trong kho văn bản."
     if through:
-        return head + " Dưới đây là văn bản trong kho triển khai hoặc nhắc đến nó."
+        return f"ℹ️ Kho chưa có {names}; dưới đây là văn bản triển khai nó."
     lines = [head, "Mình không trả lời thay bằng nội dung của văn bản khác."]
     if answer.citing:
         lines += ["", "<b>Văn bản trong kho có nhắc đến nó:</b>"]

@@ -24,6 +24,9 @@ def answer_to_text(answer: Answer) -> str:
         lines += [f"  • {c.text()}" for c in answer.chains]
         lines.append("")
     if answer.obligations:
+        if answer.unassigned_actor:
+            lines.append(f"Văn bản không giao việc riêng cho {answer.unassigned_actor}; "
+                         "dưới đây là việc giao cho các bên khác.")
         lines.append("Ai phải làm gì:")
         by_actor: dict[str, list[Obligation]] = {}
         for ob in answer.obligations:

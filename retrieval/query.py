@@ -154,14 +154,47 @@ def actor_key(actor: str) -> str:
     return " ".join(w for w in words if w and w not in _QUANTIFIERS)
 
 
+# First words of a party's key (diacritic-free, abbreviations expanded): a question's actor
+# starts with one of these ("hiệu trưởng", "UBND tỉnh", "GVCN"), else it names no party.
+_PARTY_HEADS = re.compile(
+    r"^(?:so|phong|bo|ban|uy ban|thu truong|hieu truong|pho hieu truong|giam doc|truong|"
+    r"lanh dao|nguoi dung dau|cong doan|lien doan|thuong truc|doan|hoi|chi bo|cap uy|dang uy|"
+    r"tinh uy|thanh uy|huyen uy|don vi|co quan|co so giao duc|nha truong|giao vien|nha giao|"
+    r"can bo|vien chuc|cong chuc|nguoi lao dong|nguoi su dung lao dong|hoc sinh|cha me|"
+    r"to chuyen mon|to truong|to|dia phuong|chinh phu|thu tuong|bo truong|chu tich|doan vien|"
+    r"nhan vien|ke toan|van thu|bao chi|co quan bao chi|chinh quyen|mat tran)(?!\w)"
+)
+# Words of the asker's own place that do not name the party ("HT trường mình", "GVCN có").
+_ASKER_TAIL = re.compile(r"(?:\s+(?:truong minh|ben minh|minh|em|toi|chung toi|co|thi|o|nay))+$")
+
+
 def _question_actor(text: str) -> str | None:
-    """The party a question asks about ("Sở GD&ĐT Hà Nội có trách nhiệm gì …"), as a key."""
+    """The party a question asks about ("Sở GD&ĐT Hà Nội có trách nhiệm gì …", "HT trường
+    mình cần làm gì"), as a key; None when the words before "phải / cần / làm gì" are not a
+    party ("CV 4054 lộ trình …")."""
     m = _QUESTION_ACTOR_END.search(bare_view(text))
     if m is None or m.start() == 0:
         return None
     head = text[: m.start()]
     head = re.sub(r"^\s*(?:theo\s+[^,]*,\s*)", "", head, flags=re.IGNORECASE)
-    return actor_key(head) or None
+    key = _ASKER_TAIL.sub("", actor_key(head))
+    return key if _PARTY_HEADS.match(key) else None
+
+
+def actor_words(text: str, key: str | None) -> str | None:
+    """The party a question asks about as a reader says it ("hiệu trưởng" for "HT"): the
+    key's words with the question's own diacritics when typed with them."""
+    if not key:
+        return None
+    folded = fold(text)
+    words = key.split()
+    tokens = re.findall(r"\w+", folded)
+    bare = [strip_diacritics(t) for t in tokens]
+    for i in range(len(bare) - len(words) + 1):
+        if bare[i : i + len(words)] == words:
+            return " ".join(tokens[i : i + len(words)])
+    expanded = " ".join(w for w in (question_tokens(text)) if w)
+    return expanded if strip_diacritics(expanded) == key else key
 
 
 def _topic(text: str, actor: str | None) -> frozenset[str]:
@@ -178,8 +211,12 @@ _OBLIGATION_CUES = (
     "trien khai the nao", "trien khai nhu the nao", "thuc hien the nao", "phai lam nhung gi",
     "co trach nhiem", "phai thuc hien", "can thuc hien", "nhung viec gi", "viec gi",
     "yeu cau nhung gi", "trien khai ra sao", "thuc hien ra sao", "thuc hien nhu the nao",
-    "ai phai", "ai chiu", "thoi han", "han nop", "han chot", "truoc ngay nao", "den khi nao",
-    "khi nao phai", "phai hoan thanh", "phoi hop nhung", "phai bao cao",
+    "ai phai", "ai chiu", "phai hoan thanh", "phoi hop nhung", "phai bao cao",
+)
+# Cues that ask for duties even in a deadline question ("ai phải làm gì trước ngày 30/9").
+_DUTY_CUES = re.compile(
+    r"(?<!\w)(?:(?:phai|can) lam (?:nhung )?gi|lam nhung gi|nhiem vu|trach nhiem|ai phai|"
+    r"ai chiu|yeu cau (?:nhung )?gi|(?:trien khai|thuc hien) (?:nhu )?(?:the nao|ra sao))(?!\w)"
 )
 _IMPLEMENTING_CUES = (
     "van ban nao trien khai", "trien khai nghi quyet", "van ban nao thuc hien",
@@ -195,7 +232,8 @@ _IMPLEMENTS = re.compile(
     r"(?<!\w)(?:trien khai|thuc hien|quan triet|cu the hoa|huong dan thi hanh)(?!\w)"
 )
 _DEADLINE_CUES = re.compile(
-    r"(?<!\w)(?:han|thoi han|khi nao|bao gio|truoc ngay|ngay nao|den khi nao|cham nhat)(?!\w)"
+    r"(?<!\w)(?:han|thoi han|khi nao|bao gio|truoc ngay|ngay nao|den khi nao|cham nhat|"
+    r"(?:xong|hoan thanh|nop|bao cao) truoc|truoc (?:ngay )?\d+)(?!\w)"
 )
 
 
@@ -206,6 +244,9 @@ def _asks_for_implementers(text: str, names_a_document: bool) -> bool:
 
 
 def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
+    """What the question asks. A deadline question ("hạn nộp … khi nào", "phải xong trước ngày
+    nào") is answered by the sentence with the date, not by a list of duties, unless it also
+    asks who must do what."""
     if _asks_for_implementers(text, names_a_document):
         return "implementing"
     if (
@@ -214,6 +255,8 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
         and names_a_document
     ):
         return "implementing"
+    if _DEADLINE_CUES.search(bare) and not _DUTY_CUES.search(bare):
+        return "general"
     if any(cue in bare for cue in _OBLIGATION_CUES):
         return "obligation"
     return "general"

@@ -36,7 +36,8 @@ SURFACES: dict[str, list[str]] = {
     "retrieval": ["answers", "encoder", "evaluate", "indexing", "query", "searcher", "service"],
     "retrieval.answers": [
         "Answer", "Answerer", "Citation", "DirectSentence", "DocumentGroup", "Obligation",
-        "Quote", "RelatedDocument", "answer_to_dict", "citation_for", "readable_section",
+        "Quote", "RelatedDocument", "answer_to_dict", "citation_for", "compact_references",
+        "readable_section",
     ],
     "retrieval.indexing": ["IndexBuilder"],
     "retrieval.service": [

@@ -18,6 +18,7 @@ from retrieval.answers.model import (
     RelatedDocument,
     answer_to_dict,
     citation_for,
+    compact_references,
     readable_section,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "RelatedDocument",
     "answer_to_dict",
     "citation_for",
+    "compact_references",
     "readable_section",
 ]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -38,11 +37,11 @@ from retrieval.answers.documents import demote, document_group, natural_order, r
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.implementing import implementing_page, related_documents
 from retrieval.answers.model import Answer, DocumentGroup, Obligation, Page
-from retrieval.answers.obligations import Duty
+from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
 from retrieval.indexing import IndexBuilder
-from retrieval.query import Query, actor_key, is_small_talk
+from retrieval.query import Query, actor_key, actor_words, is_small_talk
 from retrieval.searcher import Hit, Searcher
 
 log = logging.getLogger(__name__)
@@ -125,6 +124,7 @@ class Answerer:
             evidence=ev,
             prose_status=prose_status,
             direct=direct_answer(query, page.groups) if found and not page.obligations else [],
+            unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed for n in absent],
             citing=self._citing(hits, reading) if absent else [],
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -234,11 +234,6 @@ class Answerer:
         )
 
 
-# "… đề nghị các đơn vị nghiêm túc triển khai thực hiện./.": the closing formula, not a duty
-_CLOSING = re.compile(r"^.{0,60}?(?:nghiêm túc |khẩn trương )?(?:triển khai )?thực hiện"
-                      r"(?: nghiêm túc)?\s*(?:\./\.|\.)?$", re.IGNORECASE)
-
-
 def merged(obligations: Sequence[Obligation]) -> list[Obligation]:
     """Each duty once; parties with the same normal form ("Thủ trưởng các đơn vị", "Thủ
     trưởng đơn vị") under one name, the shortest; a party's duties kept together."""
@@ -251,12 +246,22 @@ def merged(obligations: Sequence[Obligation]) -> list[Obligation]:
     out: list[Obligation] = []
     for ob in obligations:
         action = " ".join(ob.action.split())
-        if action in seen or _CLOSING.search(action):
+        if action in seen or CLOSING_FORMULA.search(action):
             continue
         seen.add(action)
         out.append(dataclasses.replace(ob, actor=names[actor_key(ob.actor) or ob.actor]))
     order = list(dict.fromkeys(ob.actor for ob in out))
     return sorted(out, key=lambda ob: order.index(ob.actor))
+
+
+def unassigned_actor(query: Query, obligations: Sequence[Obligation]) -> str | None:
+    """The party the question names ("hiệu trưởng phải làm gì") when the listed duties assign
+    it nothing: the answer says so before the other parties' duties."""
+    if not query.actor or not obligations:
+        return None
+    if any(actors_match(query.actor, actor_key(ob.actor)) for ob in obligations):
+        return None
+    return actor_words(query.text, query.actor)
 
 
 def tips(query: Query) -> list[str]:

@@ -21,7 +21,7 @@ from retrieval.answers.quoting import ELLIPSIS, sentence_spans
 from retrieval.query import Query
 
 MAX_SENTENCES = 3
-MAX_DIRECT_CHARS = 600
+MAX_DIRECT_CHARS = 450
 _WORD = re.compile(r"\w+")
 _LIST_LEAD = re.compile(r"(?:như sau|sau đây|gồm|bao gồm|cụ thể)\s*:\s*$", re.IGNORECASE)
 _DEADLINE = re.compile(

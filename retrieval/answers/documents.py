@@ -10,10 +10,12 @@ holding the duties an obligation answer lists first.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus
 from retrieval.answers.confidence import support
+from retrieval.answers.direct import asks_through, held
 from retrieval.answers.graph import DirectiveGraph, node_of_document
 from retrieval.answers.model import Citation, DocumentGroup, Quote, citation_for
 from retrieval.answers.obligations import Duty
@@ -80,7 +82,25 @@ def relevant_documents(
     numbered = [d for d in docs if any(h.number_match for h in order[d])]
     if not numbered:
         return kept, []
+    if query.intent == "general" and not asks_for_citing(query):
+        # "CV 777 giảm bao nhiêu % đầu mối": the document that is CV 777 before those citing
+        # it; a who-does-what question keeps the search order ("báo chí phải làm gì về NQ 71"
+        # is answered by the documents implementing it as much as by NQ 71)
+        named = [d for d in numbered if d in reading.docs
+                 and any(held(n, [reading.docs[d]]) for n in query.numbers)]
+        numbered = named + [d for d in numbered if d not in named]
     return numbered, [d for d in kept if d not in numbered]
+
+
+_CITING = re.compile(
+    r"(?<!\w)(?:(?:van ban|ke hoach|cong van|quyet dinh|chi thi|huong dan)\s+nao|dan chieu|"
+    r"vien dan|nhac den|can cu vao)(?!\w)"
+)
+
+
+def asks_for_citing(query: Query) -> bool:
+    """Whether the question asks which documents cite or implement the one it names."""
+    return bool(_CITING.search(query.bare)) or any(asks_through(query, n) for n in query.numbers)
 
 
 def demote(doc_ids: list[int], reading: Reading) -> list[int]:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus, Passage
-from retrieval.answers.model import Obligation
+from retrieval.answers.model import Obligation, compact_references
 from retrieval.answers.obligations import Duty, actors_match, extract_duties, rank_duties
 from retrieval.answers.reading import Reading
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
-MAX_OBLIGATIONS = 12
-MAX_OBLIGATIONS_PER_DOCUMENT = 8
+MAX_OBLIGATIONS = 8
+MAX_OBLIGATIONS_PER_DOCUMENT = 6
+DUTY_CHARS = 800  # quoted duty text an answer lists (references compacted): one phone screen
 SMALL_DOCUMENT = 6  # passages: every duty of a document this short may be listed
 
 
@@ -31,19 +32,23 @@ def answer_duties(
 ) -> dict[int, list[Duty]]:
     """The duties to list for each of ``doc_ids`` (best document first), grouped by actor."""
     out: dict[int, list[Duty]] = {}
-    total = 0
+    total = used = 0
     for rank, doc_id in enumerate(doc_ids):
         doc = reading.docs.get(doc_id)
         if doc is None:
             continue
+        if out and (total >= MAX_OBLIGATIONS or used >= DUTY_CHARS * 3 // 4):
+            break
         doc_hits = order.get(doc_id, [])
         passages = reading.store.passages_of(doc_id)
         ranked = _ranked_duties(doc, passages, doc_hits, query, further=rank > 0)
         picked = _pick(ranked, max_passages=max(max_quotes, 2),
-                       limit=min(MAX_OBLIGATIONS_PER_DOCUMENT, MAX_OBLIGATIONS - total))
+                       limit=min(MAX_OBLIGATIONS_PER_DOCUMENT, MAX_OBLIGATIONS - total),
+                       chars=DUTY_CHARS - used)
         if picked:
             out[doc_id] = _grouped_by_actor(picked)
             total += len(picked)
+            used += sum(len(compact_references(d.action)) for d in picked)
         by_id = {p.id: p for p in passages if p.id is not None}
         for d in picked:
             reading.passages.setdefault(d.passage_id, by_id[d.passage_id])
@@ -80,17 +85,23 @@ def _ranked_duties(
                        wants_deadline=query.wants_deadline, keep_unrelated=small)
 
 
-def _pick(ranked: Sequence[Duty], *, max_passages: int, limit: int) -> list[Duty]:
+def _pick(ranked: Sequence[Duty], *, max_passages: int, limit: int,
+          chars: int = DUTY_CHARS) -> list[Duty]:
     """The first ``ranked`` duties, from at most ``max_passages`` passages, until ``limit``
-    (at least one)."""
+    or ``chars`` of quoted text (at least one)."""
     passages_used: list[int] = []
     picked: list[Duty] = []
+    used = 0
     for d in ranked:
+        size = len(compact_references(d.action))
+        if picked and used + size > chars:
+            continue
         if d.passage_id not in passages_used:
             if len(passages_used) >= max_passages:
                 continue
             passages_used.append(d.passage_id)
         picked.append(d)
+        used += size
         if len(picked) >= limit:
             break
     return picked

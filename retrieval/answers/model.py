@@ -174,6 +174,7 @@ class Answer:
     missing: list[str] = field(default_factory=list)  # named numbers the corpus does not hold
     citing: list[str] = field(default_factory=list)  # stored documents that cite them
     small_talk: bool = False
+    unassigned_actor: str | None = None  # the party asked about, to whom no duty is assigned
 
     def cited_passage_ids(self) -> list[int]:
         ids = [q.passage_id for g in self.groups for q in g.quotes]
@@ -245,3 +246,16 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         raw["citation"]["line"] = group.citation.line()
     data["chain_lines"] = answer.chain_lines()
     return data
+
+
+_REFERENCE_TAIL = re.compile(
+    r"((?:Nghị quyết|Kế hoạch|Công văn|Quyết định|Chỉ thị|Thông tư|Nghị định|Chương trình"
+    r" hành động)\s+số\s+[\w/.\-đĐ]+)\s+ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"(?:\s+của\s+[^,;.:]*)?"
+)
+
+
+def compact_references(text: str) -> str:
+    """A duty as a phone shows it: a cited document keeps its number, its date, issuer and
+    subject (printed in the citation) become "…" ("Nghị quyết số 02-NQ/TW …")."""
+    return _REFERENCE_TAIL.sub(r"\1 …", text).replace("….", "…")

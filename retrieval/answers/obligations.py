@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
 from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
 from retrieval.query import actor_key
 
-MAX_ACTION_CHARS = 420
+MAX_ACTION_CHARS = 300
 MAX_ACTOR_WORDS = 24
 UNNAMED_ACTOR = "Cơ quan, đơn vị nhận văn bản"
 
@@ -52,7 +52,8 @@ _CUE_RE = re.compile(
     r"(?<!\w)(?:đề nghị|yêu cầu|giao|có trách nhiệm|chịu trách nhiệm|có nhiệm vụ|phải|cần|"
     r"chủ trì|phối hợp|tham mưu|xây dựng|tổ chức|chỉ đạo|triển khai|thực hiện|hướng dẫn|"
     r"báo cáo|kiểm tra|rà soát|ban hành|bảo đảm|đảm bảo|quán triệt|bố trí|cập nhật|khẩn trương|"
-    r"hỗ trợ|tăng cường|không để|nghiêm cấm|hoàn thành|lưu ý|sử dụng|xác định|ưu tiên)(?!\w)"
+    r"hỗ trợ|tăng cường|không để|nghiêm cấm|hoàn thành|lưu ý|sử dụng|xác định|ưu tiên|gửi|nộp|"
+    r"cử|tổng hợp|đăng ký|chuẩn bị|theo dõi|giám sát|phổ biến|tuyên truyền|chủ động)(?!\w)"
 )
 _REQUEST_RE = re.compile(
     r"(?<!\w)(?:trân trọng |kính |tiếp tục )?(?:đề nghị|yêu cầu|giao cho|giao)\s+"
@@ -99,13 +100,20 @@ _DEADLINE_RE = re.compile(
     r"|(?:hằng|hàng|định kỳ(?: \d+ tháng)?)\s+(?:năm học|năm|quý|tháng|tuần|ngày)(?!\w)"
     r"|(?:ngay từ đầu|từ đầu|đầu|cuối) năm học(?: \d{4}\s*[-–]\s*\d{4})?"
     r"|trong năm học \d{4}\s*[-–]\s*\d{4}"
-    r"|(?:ngay|khẩn trương)(?= (?:ban hành|báo cáo|triển khai|thực hiện|gửi|nộp))"
     r")"
 )
 _CONDITION_BEFORE = re.compile(
     r"(?<!\w)(?:phê duyệt|ban hành|được cấp|cấp|tuyển dụng|ký|có hiệu lực(?: thi hành)?)\s*$"
 )
 _PASSIVE = re.compile(r"(?<!\w)(?:được|bị)(?!\w)")
+# A subject that defines ("Công đoàn là …") or permits ("… có thể …") assigns no work.
+_DEFINES = re.compile(r"(?<!\w)(?:là|có thể|gồm|bao gồm)(?!\w)")
+# Goals, purposes and principles state what is wanted, not who must do it.
+_GOAL_START = re.compile(
+    r"^(?:mục tiêu|mục đích|nhằm|phấn đấu|quan điểm|nguyên tắc|yêu cầu\s*:|ý nghĩa)(?!\w)"
+)
+# "Sở GD&ĐT hướng dẫn tổ chức Hội thi … như sau:": a lead-in; its items are the duties.
+_LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung)\s*:\s*$")
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
 _LEADER_OF = re.compile(
     r"\s+(?:các|sở|phòng|đơn vị|cơ quan|nhà trường|ubnd|ủy ban|bộ|ngành|địa phương|trường)(?!\w)"
@@ -132,12 +140,32 @@ class Duty:
     order: int
 
 
+# Roles staff name by another title: the principal is the head of the unit ("thủ trưởng đơn
+# vị", "người đứng đầu") in dispatches addressed to units (Điều lệ trường: the principal heads
+# the school).
+_ROLE_ALIASES = {
+    "hieu truong": ("thu truong", "nguoi dung dau"),
+    "giam doc": ("thu truong", "nguoi dung dau"),
+}
+
+
 def actors_match(a: str, b: str) -> bool:
-    """Whether two actor keys name the same party (one's words contain the other's)."""
-    wa, wb = set(a.split()), set(b.split())
+    """Whether two actor keys name the same party: one's words contain the other's, or the
+    first one's head (its first two words, or a role's other titles) stands in the second and
+    most of its words do ("công đoàn ngành giáo dục Long An" ~ "thường trực công đoàn ngành
+    giáo dục và đào tạo")."""
+    wa, wb = a.split(), b.split()
     if not wa or not wb:
         return False
-    return wa <= wb or wb <= wa
+    sa, sb = set(wa), set(wb)
+    if sa <= sb or sb <= sa:
+        return True
+    head = " ".join(wa[:2])
+    padded = f" {b} "
+    for title in (head, *_ROLE_ALIASES.get(head, ())):
+        if f" {title} " in padded and (title != head or len(sa & sb) >= 0.6 * len(sa)):
+            return True
+    return False
 
 
 def default_actor(doc: Document) -> str:
@@ -174,6 +202,7 @@ def _subject(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, int]
         len(phrase.split()) > MAX_ACTOR_WORDS
         or not _ACTOR_HEAD_RE.match(folded_phrase)
         or _PASSIVE.search(folded_phrase)
+        or _DEFINES.search(folded_phrase)
     ):
         return None, -1
     return phrase, m.start()
@@ -200,7 +229,13 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     if condition:
         start += condition.end()
     clause = folded[start:hi]
-    if not clause or _NOT_DUTY_START.match(clause) or not _CUE_RE.search(clause):
+    if (
+        not clause
+        or _NOT_DUTY_START.match(clause)
+        or _GOAL_START.match(clause)
+        or _LEAD_IN.search(clause)
+        or not _CUE_RE.search(clause)
+    ):
         return None, False
     request = _REQUEST_RE.search(folded, start, hi)
     if request and not _requester(text, folded, start, request.start()):
@@ -273,9 +308,15 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
         text = p.text
         folded = folded_view(text)
         for sentence in sentence_spans(text):
+            first_in_sentence = len(out)
             for clause in _clauses(text, folded, sentence):
                 if _looks_like_heading(text, clause):
                     current = None
+                    continue
+                if out and out[-1].passage_id == p.id and _qualifies(
+                    text, folded, clause, same_sentence=len(out) > first_in_sentence
+                ):
+                    out[-1] = _with_qualifier(out[-1], text, clause)
                     continue
                 actor, is_duty = _actor_of(text, folded, clause)
                 if actor:
@@ -284,6 +325,8 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                     continue
                 name = actor or current or fallback
                 action, s, e = _action_text(text, clause)
+                if CLOSING_FORMULA.search(" ".join(action.split())):
+                    continue
                 found = deadlines(text[clause[0] : clause[1]])
                 out.append(
                     Duty(
@@ -302,6 +345,42 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 )
                 order += 1
     return out
+
+
+# "… đề nghị các đơn vị nghiêm túc triển khai thực hiện./.": the closing formula, not a duty.
+CLOSING_FORMULA = re.compile(
+    r"^.{0,60}?(?:nghiêm túc |khẩn trương )?(?:triển khai )?thực hiện(?: nghiêm túc)?"
+    r"\s*(?:\./\.|\.)?$",
+    re.IGNORECASE,
+)
+_TIME_LINE = re.compile(r"^(?:[-+•*–]\s*)?(?:thời hạn|thời gian thực hiện|tiến độ)\s*:")
+
+
+def _qualifies(text: str, folded: str, clause: Span, *, same_sentence: bool) -> bool:
+    """Whether ``clause`` only qualifies the duty before it: a "Thời hạn: …" line, or, in the
+    same sentence, a clause without a party of its own that sets a deadline ("…; đối với nhà
+    giáo đang học thì bảo đảm hoàn thành trước ngày 30/9/2026")."""
+    lo, hi = clause
+    piece = folded[lo:hi].lstrip(" -+•*–")
+    if _TIME_LINE.match(piece):
+        return True
+    if not same_sentence or not deadlines(text[lo:hi]) or not text[lo:lo + 1].islower():
+        return False
+    actor, _ = _actor_of(text, folded, clause)
+    return actor is None
+
+
+def _with_qualifier(duty: Duty, text: str, clause: Span) -> Duty:
+    """``duty`` extended over the qualifying ``clause`` (when it follows in the same text),
+    the clause's deadline attached; a time line without a real deadline ("Khẩn trương") adds
+    nothing."""
+    found = deadlines(text[clause[0] : clause[1]])
+    known = (duty.deadline or "").split("; ")
+    deadline = "; ".join(d for d in dict.fromkeys([*known, *found]) if d) or None
+    if _TIME_LINE.match(folded_view(text[clause[0] : clause[1]]).lstrip(" -+•*–")):
+        return replace(duty, deadline=deadline)
+    action, _, end = _action_text(text, (duty.start, clause[1]))
+    return replace(duty, action=action, end=end, deadline=deadline)
 
 
 def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:

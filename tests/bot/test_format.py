@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import pytest
+
 from bot.format import (
     CardView,
     LinkedDocument,
@@ -12,7 +17,18 @@ from bot.format import (
     push_html,
 )
 from corpus.models import Document
-from retrieval.answers import Answer, Citation, DocumentGroup, Obligation, Quote, RelatedDocument
+from corpus.store import CorpusStore
+from retrieval.answers import (
+    Answer,
+    Answerer,
+    Citation,
+    DocumentGroup,
+    Obligation,
+    Quote,
+    RelatedDocument,
+)
+from retrieval.encoder import HashEncoder
+from retrieval.indexing import IndexBuilder
 from tests.bot.bot_harness import assert_telegram_html
 
 
@@ -146,3 +162,37 @@ def test_caption_fits_telegram_limit() -> None:
     doc = Document(id=1, doc_type="Công văn", number="1/A", subject="x & y " * 400, sha256="y")
     caption = caption_html(doc)
     assert len(caption) <= 1024 and "&amp;" in caption
+
+
+def _phone_view(message: str) -> str:
+    """What a phone shows before a tap: an expandable blockquote shows its first 3 lines."""
+    def collapse(m: re.Match[str]) -> str:
+        return "\n".join(m.group(1).split("\n")[:3])
+
+    shown = re.sub(r"<blockquote expandable>(.*?)</blockquote>", collapse, message, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]*>", "", shown)).strip()
+
+
+@pytest.mark.parametrize("question", [
+    "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?",
+    "cac don vi phai lam gi de thuc hien nghi quyet 02",
+])
+def test_seed_question_first_message_fits_one_screen(seeded_store: CorpusStore,
+                                                     question: str) -> None:
+    index = IndexBuilder(seeded_store, encoder=HashEncoder())
+    index.refresh()
+    answer = Answerer(seeded_store, index).answer(question, log_query=False)
+    first = answer_messages(answer)[0]
+    view = _phone_view(first)
+    assert len(view) <= 1000, view
+    duties = [line for line in view.split("\n") if line.startswith("– “")]
+    assert len(duties) == 4 and len(set(duties)) == 4  # its four duties, each once
+    for start in ("Sở Giáo dục và Đào tạo đề nghị thủ trưởng các đơn vị tổ chức nghiên cứu",
+                  "Thủ trưởng đơn vị phối hợp với tổ chức công đoàn tham mưu cấp ủy",
+                  "Đề nghị Thường trực Công đoàn ngành Giáo dục và Đào tạo tham mưu",
+                  "Xây dựng các chương trình phối hợp, thoả thuận hợp tác"):
+        assert sum(d.startswith(f"– “{start}") for d in duties) == 1, start
+    actors = [line for line in view.split("\n") if line.startswith("▪ ")]
+    assert actors == ["▪ Thủ trưởng đơn vị", "▪ Thường trực Công đoàn ngành Giáo dục và Đào tạo"]
+    assert "Sở Giáo dục và Đào tạo (UBND tỉnh Long An)" in view  # cites the Long An dispatch
+    assert_telegram_html(first)

@@ -200,7 +200,7 @@ def test_private_question_in_hybrid_mode(tmp_path: Path, seeded: CorpusStore) ->
 
     request = run(scenario())
     texts = [p["text"] for p in request.sent()]
-    assert any("02-NQ/TW" in t and "<blockquote" in t for t in texts)
+    assert any("02-NQ/TW" in t and "Ai phải làm gì" in t and "Long An" in t for t in texts)
     assert request.sent("sendChatAction")
 
 

@@ -62,7 +62,11 @@ def assert_verbatim(store: CorpusStore, answer: Answer) -> None:
 def test_intents() -> None:
     assert parse_query("Các đơn vị phải làm gì để thực hiện Nghị quyết 02?").intent == "obligation"
     assert parse_query("cac don vi phai lam gi theo nq 02").intent == "obligation"
-    assert parse_query("Hạn nộp báo cáo là khi nào?").intent == "obligation"
+    # a deadline question is answered by the sentence with the date, not a list of duties
+    assert parse_query("Hạn nộp báo cáo là khi nào?").intent == "general"
+    assert parse_query("gv dang hoc boi duong thi phai xong truoc ngay nao").intent == "general"
+    assert parse_query("UBND tỉnh phải báo cáo kết quả trước ngày nào?").intent == "general"
+    assert parse_query("Ai phải báo cáo và hạn nộp khi nào?").intent == "obligation"
     assert parse_query("Văn bản nào triển khai Nghị quyết 02-NQ/TW?").intent == "implementing"
     assert parse_query("van ban nao trien khai nq 02").intent == "implementing"
     assert parse_query("Kinh phí công đoàn bằng bao nhiêu phần trăm quỹ lương?").intent == "general"
@@ -103,12 +107,20 @@ def test_obligation_answer_quotes_and_cites_the_dispatch(seeded_store: CorpusSto
 
 def test_obligations_of_cv_5243_and_5208(seeded_store: CorpusStore) -> None:
     answerer = _answerer(seeded_store)
-    a = answerer.answer("Theo công văn 5243, các địa phương phải hoàn thành bồi dưỡng theo tiêu "
-                        "chuẩn chức danh nghề nghiệp trước ngày nào?")
+    deadline = answerer.answer("Theo công văn 5243, các địa phương phải hoàn thành bồi dưỡng "
+                               "theo tiêu chuẩn chức danh nghề nghiệp trước ngày nào?")
+    assert deadline.groups[0].citation.number == "5243/BGDĐT-NGCBQLGD"
+    assert deadline.intent == "general" and not deadline.obligations
+    assert "trước ngày 30/9/2026" in deadline.direct[0].text  # the sentence with the date on top
+    a = answerer.answer("Theo công văn 5243, các địa phương phải làm gì về bồi dưỡng theo tiêu "
+                        "chuẩn chức danh nghề nghiệp?")
     assert a.groups[0].citation.number == "5243/BGDĐT-NGCBQLGD"
     assert a.obligations[0].actor == "Các địa phương"
-    assert any(ob.actor == "Các địa phương" and ob.deadline == "trước ngày 30/9/2026"
-               for ob in a.obligations)
+    # "…; đối với nhà giáo … thì bảo đảm hoàn thành trước ngày 30/9/2026": the deadline stays
+    # with the duty it qualifies instead of becoming an item of its own
+    (duty,) = [ob for ob in a.obligations if ob.actor == "Các địa phương"]
+    assert duty.deadline == "trước ngày 30/9/2026"
+    assert duty.action.startswith("Đề nghị các địa phương") and "30/9/2026" in duty.action
     assert_verbatim(seeded_store, a)
     b = answerer.answer("Theo công văn 5208, Sở GDĐT phải làm gì về sách giáo khoa?")
     assert b.groups[0].citation.number == "5208/BGDĐT-GDPT"
@@ -200,3 +212,25 @@ def test_paging_by_document(seeded_store: CorpusStore, offset: int) -> None:
                                             offset=offset, log_query=False)
     assert answer.offset == offset
     assert len(answer.groups) <= 3
+
+
+def test_a_question_naming_a_party_lists_its_duties_first(seeded_store: CorpusStore) -> None:
+    answerer = _answerer(seeded_store)
+    a = answerer.answer("HT trường mình cần làm gì theo CV của Sở GD&ĐT Long An về NQ 02?")
+    assert a.intent == "obligation" and a.unassigned_actor is None
+    assert a.obligations[0].actor == "Thủ trưởng đơn vị"  # the principal heads the unit
+    b = answerer.answer("Hiệu trưởng phải làm gì theo công văn 5243?")
+    assert b.groups[0].citation.number == "5243/BGDĐT-NGCBQLGD"
+    assert b.obligations, "the other parties' duties are still listed"
+    assert b.unassigned_actor == "hiệu trưởng"  # the answer says the document assigns none
+    assert "không giao việc riêng cho hiệu trưởng" in answer_to_text(b)
+    assert_verbatim(seeded_store, b)
+
+
+def test_the_named_document_comes_before_those_citing_it(seeded_store: CorpusStore) -> None:
+    answerer = _answerer(seeded_store)
+    a = answerer.answer("Theo NQ 71 cơ quan nào chủ trì quán triệt, tuyên truyền Nghị quyết?")
+    assert a.intent == "general"
+    assert a.groups[0].citation.number == "71-NQ/TW"  # not CV 999, which implements it
+    b = answerer.answer("Ban Tuyên giáo và Dân vận TP.HCM yêu cầu làm gì để triển khai NQ 71?")
+    assert b.groups[0].citation.number == "999-CV/BTGDVTU"  # asked through the implementer

@@ -121,11 +121,11 @@ def test_out_of_corpus_question_is_logged_unanswered(answerer: Answerer) -> None
 @pytest.mark.parametrize(
     ("question", "doc", "actor", "deadline"),
     [
-        ("Các địa phương phải hoàn thành bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp trước "
-         "ngày nào?", "cong-van-5243", "Các địa phương", "trước ngày 30/9/2026"),
-        ("Theo công văn 5243, xét thăng hạng chức danh nghề nghiệp nhà giáo được thực hiện đến "
-         "khi nào?", "cong-van-5243", "Uỷ ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
-         "đến hết ngày 31/12/2026"),
+        ("Các địa phương phải làm gì về bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp?",
+         "cong-van-5243", "Các địa phương", "trước ngày 30/9/2026"),
+        ("Theo công văn 5243, Ủy ban nhân dân các tỉnh phải làm gì về xét thăng hạng chức danh "
+         "nghề nghiệp nhà giáo?", "cong-van-5243",
+         "Uỷ ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", "đến hết ngày 31/12/2026"),
         ("Ủy ban nhân dân các tỉnh phải làm gì theo công văn 5243 về quản lý đội ngũ nhà giáo?",
          "cong-van-5243", "Uỷ ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", None),
         ("Theo công văn 5208, Sở GDĐT phải làm gì về sách giáo khoa?", "cong-van-5208",
@@ -147,6 +147,25 @@ def test_obligations_in_ministry_dispatches(
     if deadline:
         assert any(ob.actor == actor and ob.deadline == deadline for ob in answer.obligations)
     _quoted(answer, store)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "date"),
+    [
+        ("Các địa phương phải hoàn thành bồi dưỡng theo tiêu chuẩn chức danh nghề nghiệp trước "
+         "ngày nào?", "cong-van-5243", "30/9/2026"),
+        ("Theo công văn 5243, xét thăng hạng chức danh nghề nghiệp nhà giáo được thực hiện đến "
+         "khi nào?", "cong-van-5243", "31/12/2026"),
+    ],
+)
+def test_deadline_questions_get_the_sentence_with_the_date(
+    answerer: Answerer, question: str, doc: str, date: str
+) -> None:
+    answer = answerer.answer(question, log_query=False)
+    assert answer.status == "answered" and answer.intent == "general"
+    assert answer.groups[0].citation.document_id == _doc_id(answerer.store, doc)
+    assert not answer.obligations
+    assert any(date in d.text for d in answer.direct), [d.text for d in answer.direct]
 
 
 def test_threshold_rates_on_the_samples(answerer: Answerer) -> None:

@@ -55,7 +55,9 @@ def test_long_an_dispatch_assigns_work_to_heads_of_units_and_the_union(
     assert any("tham mưu các cấp lãnh đạo" in a for a in union)
     # the sentence without a subject continues the previous one
     assert any(a.startswith("Xây dựng các chương trình phối hợp") and "lâu dài" in a for a in union)
-    assert "Các đơn vị" in by_actor
+    # "… đề nghị các đơn vị nghiêm túc triển khai thực hiện./." closes the letter, no duty
+    assert "Các đơn vị" not in by_actor
+    assert len(duties) == 4
     # "Căn cứ …" and "Thực hiện Kế hoạch số …" cite documents, they assign nothing
     assert not any(d.action.startswith(("Căn cứ", "Thực hiện Kế hoạch")) for d in duties)
     # the two spellings of the heads of units group together
@@ -138,6 +140,11 @@ def test_deadline_phrases() -> None:
          "so giao duc va dao tao ha noi"),
         ("Theo công văn 5243, các địa phương phải hoàn thành bồi dưỡng khi nào?", "dia phuong"),
         ("Phải làm gì để thực hiện NQ 02?", None),
+        # staff abbreviations and the asker's own place are normalised away
+        ("HT trường mình cần làm gì theo CV của Sở GD&ĐT Long An về NQ 02?", "hieu truong"),
+        ("GVCN có những nhiệm vụ gì cuối năm học?", "giao vien chu nhiem"),
+        # words before "phải" that name no party are no actor
+        ("CV 4054 lộ trình sắp xếp trường: trước 30/8/2026 phải xong việc gì?", None),
     ],
 )
 def test_question_actor(question: str, actor: str | None) -> None:
@@ -151,3 +158,54 @@ def test_actors_match_and_ranking(seeded_store: CorpusStore) -> None:
     ranked = rank_duties(extract_duties(doc, passages), terms=["kinh", "phí"],
                          actor="so giao duc va dao tao ha noi", wants_deadline=False)
     assert ranked[0].actor == "Sở GD&ĐT Hà Nội" and "kinh phí" in ranked[0].action
+
+
+def _synthetic(text: str) -> tuple[Document, list[Passage]]:
+    doc = Document(id=1, title="Công văn thử", text=text, recipients=[])
+    passages = [Passage(id=10 + i, document_id=1, ordinal=i, section="", text=part,
+                        start=text.index(part), end=text.index(part) + len(part))
+                for i, part in enumerate(text.split("\n\n"))]
+    return doc, passages
+
+
+def test_definitions_goals_lead_ins_and_closings_are_no_duties() -> None:
+    doc, passages = _synthetic(
+        "Công đoàn là tổ chức chính trị - xã hội rộng lớn, tham gia quản lý nhà nước.\n\n"
+        "Mục tiêu: phấn đấu giảm ít nhất 30% đầu mối cơ sở giáo dục công lập.\n\n"
+        "Sở GD&ĐT hướng dẫn tổ chức Hội thi giáo viên dạy giỏi như sau:\n\n"
+        "Cơ quan, đơn vị có từ 07 người trở xuống có thể bố trí kiêm nhiệm.\n\n"
+        "Hiệu trưởng các trường gửi danh sách giáo viên dự thi trước ngày 15/10/2026.\n\n"
+        "Sở Giáo dục và Đào tạo đề nghị các đơn vị nghiêm túc triển khai thực hiện./."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [(d.actor, d.deadline) for d in duties] == [
+        ("Hiệu trưởng các trường", "trước ngày 15/10/2026")
+    ]
+
+
+def test_a_deadline_stays_with_the_duty_it_qualifies() -> None:
+    doc, passages = _synthetic(
+        "Phòng GD&ĐT tổng hợp kết quả, báo cáo Sở GD&ĐT; đối với các trường chưa hoàn thành "
+        "thì báo cáo bổ sung chậm nhất ngày 20/12/2026.\n\n"
+        "Các trường rà soát hồ sơ học sinh.\n"
+        "- Thời hạn: Khẩn trương."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert len(duties) == 2
+    first, second = duties
+    assert first.actor == "Phòng GD&ĐT" and first.deadline == "chậm nhất ngày 20/12/2026"
+    assert first.action.endswith("chậm nhất ngày 20/12/2026.")
+    # "Thời hạn: Khẩn trương" is neither a deadline nor an item of its own
+    assert second.actor == "Các trường" and second.deadline is None
+    assert deadlines("Khẩn trương triển khai thực hiện.") == []
+
+
+def test_a_principal_is_the_head_of_a_unit() -> None:
+    assert actors_match("hieu truong", "thu truong don vi")
+    assert actors_match("hieu truong", "hieu truong cac truong")
+    assert actors_match("cong doan nganh giao duc long an",
+                        "thuong truc cong doan nganh giao duc va dao tao")
+    assert not actors_match("hieu truong", "thuong truc cong doan nganh giao duc va dao tao")
+    assert not actors_match("giao vien chu nhiem", "so giao duc va dao tao")
