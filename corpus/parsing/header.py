@@ -21,6 +21,7 @@ from corpus.parsing.lines import (
     expand_line,
     has_motto,
     is_upper_line,
+    join_wrapped_motto,
     skel,
 )
 from corpus.parsing.recipients import KINH_GUI, read_kinh_gui
@@ -43,6 +44,8 @@ _TYPE_LINE = re.compile(
 _AUTHORITY_LINE = re.compile(
     r"^(?:THU TUONG CHINH PHU|CHINH PHU|QUOC HOI|UY BAN THUONG VU QUOC HOI|"
     r"BAN CHAP HANH TRUNG UONG|BO CHINH TRI|BAN BI THU|"
+    r"(?:UY BAN NHAN DAN|UBND|HOI DONG NHAN DAN|HDND|BAN THUONG VU|BAN CHAP HANH|"
+    r"THUONG TRUC|BAN CHI DAO)\s+.+|"
     r"(?:BO TRUONG|CHU TICH|GIAM DOC|TONG GIAM DOC|CUC TRUONG|HIEU TRUONG|TRUONG BAN)\s+.+)$"
 )
 _LONG_LINE = 220  # a longer line is body text (except inside a trích yếu)
@@ -87,6 +90,7 @@ def scan_header(lines: list[Line], *, table: bool = False) -> Header:
 def _header_parts(lines: list[Line], *, table: bool) -> list[Line]:
     """The header lines split into parts, up to the first line of the body."""
     parts: list[Line] = []
+    lines = join_wrapped_motto(lines)
     for line in lines:
         if not line.text:
             parts.append(line)
@@ -316,6 +320,13 @@ class _HeaderScan:
             h.end = max(h.end, self.parts[i].end)
             self.state = ""
             return i + 1
+        tail = _authority_tail(s) if is_upper_line(s) else None
+        if tail is not None:  # "… CÁCH MẠNG ỦY BAN NHÂN DÂN TỈNH X": a PDF joined the lines
+            part = self.parts[i]
+            cut = len(s) - len(tail)
+            self.parts[i] = Line(part.start, part.start + len(s[:cut].rstrip()), s[:cut].rstrip())
+            self.parts.insert(i + 1, Line(part.end - len(tail), part.end, tail))
+            return i
         first_upper = is_upper_line(h.subject_lines[0]) if h.subject_lines else None
         cont = (
             first_upper is None
@@ -348,6 +359,30 @@ class _HeaderScan:
         self.h.authority = s
         self.h.end = max(self.h.end, self.parts[i].end)
         return i + 1
+
+
+_AUTHORITY_TAIL = re.compile(
+    r"(?:UY BAN NHAN DAN|UY BAN THUONG VU QUOC HOI|HOI DONG NHAN DAN|BAN CHAP HANH|"
+    r"BAN THUONG VU|THU TUONG CHINH PHU|(?:CHU TICH|BO TRUONG|GIAM DOC|TONG GIAM DOC|"
+    r"CUC TRUONG|HIEU TRUONG|TRUONG BAN)\s+\S+)(?:\s+\S+)*$"
+)
+# A title ending "… VÀ ỦY BAN NHÂN DÂN HUYỆN X" names a body; it is not an authority line.
+_BEFORE_NAMED_BODY = frozenset(
+    {"VA", "CUA", "VOI", "VE", "CHO", "GIUA", "THUOC", "TAI", "BOI", "DO", "CAC", "CUNG", "TRINH"}
+)
+
+
+def _authority_tail(s: str) -> str | None:
+    """The authority line a PDF's text layer ran onto the last line of a trích yếu, if any."""
+    key = ascii_key(s)
+    words = key.split(" ")
+    if len(words) != len(s.split()):
+        return None
+    for j in range(1, len(words) - 1):
+        rest = " ".join(words[j:])
+        if _AUTHORITY_TAIL.fullmatch(rest) and words[j - 1] not in _BEFORE_NAMED_BODY:
+            return " ".join(s.split()[j:])
+    return None
 
 
 def _read_number_line(s: str, m_num: re.Match[str]) -> tuple[str, DocNumber | None, str]:

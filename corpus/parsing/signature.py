@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from corpus.parsing.casing import readable_title
 from corpus.parsing.lines import Line, ascii_key, collapse, expand_line, has_motto, is_upper_line
-from corpus.parsing.recipients import NOI_NHAN
+from corpus.parsing.recipients import ITEM_THEN_TITLE, NOI_NHAN
 from corpus.parsing.vocabulary import AUTHORITY_PREFIX, RANKS
 
 _SIGN_NOISE = re.compile(
@@ -15,6 +15,7 @@ _SIGN_NOISE = re.compile(
     r"ký\s+và\s+đóng\s+dấu|đóng\s+dấu)\s*\)?\s*\]?|[\[\]]|\./\.",
     re.IGNORECASE,
 )
+_CC_LINE = re.compile(r"^[-+•–]\s|.*[;]$")  # an item of "Nơi nhận" (or its wrapped end)
 _SEARCH_LINES = 25  # how far back from the end a signer is looked for
 _TITLE_MAX_LINES = 3
 _TITLE_MAX_CHARS = 80
@@ -33,7 +34,7 @@ def read_signer(tail: list[Line]) -> Signer:
     entries: list[str] = []
     for line in tail:
         for part in expand_line(line) if line.text else []:
-            entries.append(part.text)
+            entries.extend(_columns(part.text))
     meaningful = [e for e in (_SIGN_NOISE.sub(" ", x).strip() for x in entries) if e]
     for idx in range(len(meaningful) - 1, max(-1, len(meaningful) - _SEARCH_LINES), -1):
         s = meaningful[idx]
@@ -50,12 +51,27 @@ def read_signer(tail: list[Line]) -> Signer:
     return Signer(None, None)
 
 
+def _columns(text: str) -> list[str]:
+    """A line holding both bottom columns (OCR, PDF text): "Nơi nhận: GIÁM ĐỐC",
+    "- Như trên; KT. GIÁM ĐỐC" -> the "Nơi nhận" part, then the signer's."""
+    m = NOI_NHAN.match(text)
+    if m and m.group("rest") and is_upper_line(m.group("rest")):
+        return [text[: m.start("rest")].strip(), m.group("rest")]
+    m = ITEM_THEN_TITLE.match(text)
+    if m and is_upper_line(m.group(2)):
+        return [m.group(1), m.group(2)]
+    return [text]
+
+
 def _title_lines_above(meaningful: list[str], idx: int) -> list[str]:
     """The rank lines in capitals above the name, up to the authority line ("KT. …")."""
     title_lines: list[str] = []
     k = idx - 1
     while k >= 0 and len(title_lines) < _TITLE_MAX_LINES:
         prev = meaningful[k]
+        if _CC_LINE.match(prev) or NOI_NHAN.match(prev):
+            k -= 1  # the "Nơi nhận" column, interleaved with the signer's in a PDF's text
+            continue
         if not (is_upper_line(prev) and len(prev) <= _TITLE_MAX_CHARS and not has_motto(prev)):
             break
         title_lines.insert(0, prev)
