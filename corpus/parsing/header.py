@@ -162,7 +162,7 @@ class _HeaderScan:
             self.h.motto = self.h.found = True
             self.h.end = max(self.h.end, part.motto_end)
         if not part.text:
-            if self.state in ("subject", "vv") and self.h.subject_lines:
+            if self.state in ("subject", "vv") and self.h.subject_lines and not self._goes_on(i):
                 self.state = ""
             return i + 1
         for rule in (
@@ -184,6 +184,20 @@ class _HeaderScan:
             if nxt is not None:
                 return nxt
         return i + 1 if self.table else _END  # ordinary text: the header block is over
+
+    def _goes_on(self, i: int) -> bool:
+        """Whether the trích yếu goes on after the blank part ``i``: OCR leaves blank lines
+        inside a wrapped "V/v …" (a lower-case line; in a "V/v", any line not a header part)."""
+        nxt = next((p.text for p in self.parts[i + 1 :] if p.text), "")
+        if not nxt or len(nxt) >= _SHORT_LINE or (nxt[:1].isupper() and self.state != "vv"):
+            return False
+        return not (
+            is_upper_line(nxt)
+            or find_date(nxt, anchored=True)
+            or KINH_GUI.match(nxt)
+            or BODY_MARKER.match(nxt)
+            or has_motto(nxt)
+        )
 
     def _structure(self, i: int, state: str = "") -> int:
         """A part of the header's structure was read at ``i``: go on after it."""
@@ -276,9 +290,29 @@ class _HeaderScan:
         vv = _VV.match(s)
         if not vv or self.table:
             return None
-        self.h.subject_lines = [vv.group("rest")] if vv.group("rest") else []
+        rest = self._without_date(vv.group("rest"))
+        self.h.subject_lines = [rest] if rest else []
         self.h.subject_is_vv = True
         return self._structure(i, "vv")
+
+    def _without_date(self, s: str) -> str:
+        """A "V/v" line with the date OCR ran into it ("… cách Hà Nội, ngày 15 tháng 11 năm
+        2013 mạng …"): the date is kept as the header's, the line without it."""
+        inner = find_date(s, anchored=False)
+        # the header's date names its place and spells "tháng"; "ngày 12/6/2021" is cited
+        if inner is None or len(s) >= _LONG_LINE or not inner.group("place"):
+            return s
+        if "tháng" not in inner.group(0).lower():
+            return s
+        start = inner.start()
+        if inner.group("place"):  # the place is the capitalised words before ", ngày"
+            words = inner.group("place").split()
+            k = next((n for n in range(len(words)) if not words[-n - 1][:1].isupper()), len(words))
+            start = inner.start("place") + inner.group("place").rfind(" ".join(words[-k:]))
+        date = find_date(s[start : inner.end()], anchored=True) or inner
+        if self.h.date_match is None:
+            self.h.date_match, self.h.date_raw = date, collapse(date.group(0))
+        return collapse(s[:start] + " " + s[inner.end() :])
 
     def _vv_continued(self, i: int, s: str) -> int | None:
         if self.state != "vv":
@@ -286,7 +320,7 @@ class _HeaderScan:
         if is_upper_line(s) or find_date(s, anchored=True):
             self.state = ""
             return i
-        self.h.subject_lines.append(s)
+        self.h.subject_lines.append(self._without_date(s))
         self.h.end = max(self.h.end, self.parts[i].end)
         return i + 1
 
@@ -342,7 +376,11 @@ class _HeaderScan:
 
     def _issuer_line(self, i: int, s: str) -> int | None:
         """A line in capitals before the number, date or type: the issuer (or its parent)."""
-        if not is_upper_line(s) or len(s) > _SHORT_LINE or self.seen_structure:
+        # the right column (motto, date) may come first: issuer lines follow until the number
+        after_date = self.h.date_match is not None and self.h.number is None and not self.state
+        if not is_upper_line(s) or len(s) > _SHORT_LINE:
+            return None
+        if self.seen_structure and not (after_date and self.h.type_name is None):
             return None
         if s.strip() != "*":
             self.h.issuer_lines.append(s)

@@ -95,6 +95,13 @@ PROVINCES = (
     "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế",
     "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
 )
+# The commonest family names, to undo OCR's misread diacritics on a signer's name
+# ("Nguyên Sinh Hùng" under a signature -> "Nguyễn Sinh Hùng").
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Đào", "Doãn", "Đoàn", "Tạ",
+    "Hà", "Cao", "Lương", "Trịnh", "Tô", "Chu", "Châu", "Thái", "Tống", "Lưu", "Kiều", "Quách",
+)
 # Capitalised proper names restored after lower-casing a capitals line.
 PROPER_NAMES = (
     "Việt Nam",

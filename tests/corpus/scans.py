@@ -79,8 +79,21 @@ class _Pages:
         self.y = TOP
 
     def centred(self, lines: list[str], x0: int, x1: int, y: int, bold: bool = False) -> int:
+        """``lines`` centred between x0 and x1, a line too long for the column wrapped as a
+        typist's centred "V/v …" or agency name wraps."""
         font = self.bold if bold else self.font
+        wrapped: list[str] = []
         for line in lines:
+            words, current = line.split(), ""
+            for word in words:
+                trial = f"{current} {word}".strip()
+                if current and self.draw.textlength(trial, font=font) > x1 - x0 - 40:
+                    wrapped.append(current)
+                    current = word
+                else:
+                    current = trial
+            wrapped.append(current)
+        for line in wrapped:
             width = self.draw.textlength(line, font=font)
             self.draw.text((x0 + (x1 - x0 - width) / 2, y), line, font=font, fill="black")
             y += self.line_h

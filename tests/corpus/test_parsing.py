@@ -466,3 +466,39 @@ def test_three_issuer_lines_give_the_nearest_parent() -> None:
     doc = parse_document(text)
     assert doc.parent_issuer == "Công đoàn ngành Giáo dục"
     assert doc.issuer is not None and doc.issuer.startswith("Công đoàn trường THPT")
+
+
+# Tesseract's reading of a scanned dispatch: the two header columns side by side on each
+# line, the date run into the wrapped "V/v", a blank line inside it, the "Nơi nhận" column
+# and the signer's on the same lines, the name misread under the signature.
+OCR_DISPATCH = """BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 2428/BXD-QLN
+V/v: Hỗ trợ người có công với cách Hà Nội, ngày 15 tháng 11 năm 2013 mạng về nhà ở theo
+
+Quyết định số 22/2013/QĐ-TTg
+
+Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương
+
+Thực hiện Quyết định số 22/2013/QĐ-TTg ngày 26/4/2013 về hỗ trợ người có công về nhà ở.
+
+Nơi nhận: KE BỘ TRƯỞNG
+- Như trên; THỨ TRƯỞNG
+- Bộ Tài chính; ~ :
+(để b/c) Nguyên Trần Nam
+- Lưu: VT, QLN.
+"""
+
+
+def test_ocr_reading_of_a_scanned_dispatch() -> None:
+    doc = parse_document(OCR_DISPATCH)
+    assert doc.issue_date == datetime.date(2013, 11, 15) and doc.place == "Hà Nội"
+    assert doc.subject == (
+        "Hỗ trợ người có công với cách mạng về nhà ở theo Quyết định số 22/2013/QĐ-TTg"
+    )
+    assert (doc.signer, doc.signer_title) == ("Nguyễn Trần Nam", "Thứ trưởng")
+
+
+def test_date_cited_in_the_vv_is_not_the_issue_date() -> None:
+    text = OCR_DISPATCH.replace("cách Hà Nội, ngày 15 tháng 11 năm 2013 mạng", "cách mạng ngày 12/6/2013")
+    assert parse_document(text).issue_date is None
