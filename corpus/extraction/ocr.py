@@ -35,7 +35,7 @@ _TESSERACT_CONFIG = "--oem 1 --psm 3 -c preserve_interword_spaces=1"
 # A long body line not ending a sentence, then a short last line that is not a heading,
 # item or signature part (it ends the sentence).
 _PARAGRAPH_TAIL = re.compile(
-    r"(?<=[^\n.:;!?]{100}[\w,)])\n(?=(?![-+•\d]|Điều\s|Nơi\s+nhận)[^\n]{1,100}[.;:]\n)"
+    r"(?<=[^\n.:;!?]{60}[\w,)])\n(?=(?![-+•\d]|Điều\s|Nơi\s+nhận)[^\n]{1,100}[.;:]\n)"
 )
 _SYMBOL_DASH = re.compile(r"(\b\d+[/-][A-ZĐ&]+)[:—–](?=[A-ZĐ])")
 
