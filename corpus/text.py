@@ -119,6 +119,15 @@ _NEW_UNIT = re.compile(
     r"(?:Điều|Chương|Mục|Phần|Khoản|Điểm)\s|Căn cứ|Kính gửi|Nơi nhận|Số:|V/v|[A-ZĐ\"“(])"
 )
 _SENTENCE_END = re.compile(r"[.:;!?…\"”)]$")
+_PAGE_BREAK = re.compile(r"[ \t]*\f\s*(?:\d{1,3}[ \t]*\n\s*)?(?=\S)")
+_BODY_LINE = 60  # a page's last line this long, not ending a sentence, runs on
+
+
+def _join_page_break(m: re.Match[str]) -> str:
+    before = m.string[: m.start()]
+    last = before[before.rfind("\n") + 1 :].strip()
+    runs_on = len(last) >= _BODY_LINE and re.search(r"[\w,]$", last) is not None
+    return " " if runs_on else m.group(0)
 
 
 def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
@@ -128,6 +137,8 @@ def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
     a line that does not end a sentence, followed by one that does not start a new unit.
     """
     text = unicodedata.normalize("NFC", text)
+    if rejoin_wrapped:  # a sentence running over a page break (and the next page's number)
+        text = _PAGE_BREAK.sub(_join_page_break, text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)

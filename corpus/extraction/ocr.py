@@ -32,6 +32,11 @@ PDFIUM_LOCK = threading.RLock()
 """PDFium is not thread-safe, not even across documents: every call into it, closing
 included, is made holding this lock (the slow part, Tesseract, runs outside it)."""
 _TESSERACT_CONFIG = "--oem 1 --psm 3 -c preserve_interword_spaces=1"
+# A long body line not ending a sentence, then a short last line that is not a heading,
+# item or signature part (it ends the sentence).
+_PARAGRAPH_TAIL = re.compile(
+    r"(?<=[^\n.:;!?]{60}[\w,)])\n(?=(?![-+•\d]|Điều\s|Nơi\s+nhận)[^\n]{1,100}[.;:]\n)"
+)
 _SYMBOL_DASH = re.compile(r"(\b\d+[/-][A-ZĐ&]+)[:—–](?=[A-ZĐ])")
 
 
@@ -103,8 +108,12 @@ def _ocr_page(pdf: Any, index: int) -> str:
 
 def tidy_ocr_text(text: str) -> str:
     """Fix OCR misreadings that break document numbers: a symbol ("SGDĐT-TCCTTT") never
-    holds ":" or "—", which Tesseract sometimes reads for its hyphen."""
-    return _SYMBOL_DASH.sub(lambda m: m.group(1) + "-", text)
+    holds ":" or "—", which Tesseract sometimes reads for its hyphen. A paragraph's last
+    line, which Tesseract leaves on a line of its own, goes back onto the paragraph: a duty
+    ("… của Công đoàn" / "Việt Nam trong tình hình mới.") must not end mid-sentence."""
+    text = text.replace("Ð", "Đ").replace("ð", "đ")  # Icelandic eth, never Vietnamese
+    text = _SYMBOL_DASH.sub(lambda m: m.group(1) + "-", text)
+    return _PARAGRAPH_TAIL.sub(" ", text)
 
 
 def drop_colour_ink(image: Any) -> Any:

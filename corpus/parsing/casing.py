@@ -22,7 +22,7 @@ from corpus.parsing.vocabulary import (
     TITLE_PROPER_NAMES,
 )
 
-_CONNECTIVES = ("và", "-", ",", "các", "của")
+_CONNECTIVES = ("và", "-", "–", ",", "các", "của")
 
 
 def readable_org(printed: str) -> str:
@@ -31,7 +31,7 @@ def readable_org(printed: str) -> str:
     Names of agencies capitalise the head word, the first word of the field ("Sở Giáo dục
     và Đào tạo", "Bộ Lao động - Thương binh và Xã hội") and proper names (places, schools).
     """
-    text = collapse(printed).strip(" ,;:*")
+    text = re.sub(r"\s[–—]\s", " - ", collapse(printed)).strip(" ,;:*")
     if not text:
         return text
     key = ascii_key(text)

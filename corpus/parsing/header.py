@@ -21,6 +21,7 @@ from corpus.parsing.lines import (
     expand_line,
     has_motto,
     is_upper_line,
+    join_wrapped_motto,
     skel,
 )
 from corpus.parsing.recipients import KINH_GUI, read_kinh_gui
@@ -43,6 +44,8 @@ _TYPE_LINE = re.compile(
 _AUTHORITY_LINE = re.compile(
     r"^(?:THU TUONG CHINH PHU|CHINH PHU|QUOC HOI|UY BAN THUONG VU QUOC HOI|"
     r"BAN CHAP HANH TRUNG UONG|BO CHINH TRI|BAN BI THU|"
+    r"(?:UY BAN NHAN DAN|UBND|HOI DONG NHAN DAN|HDND|BAN THUONG VU|BAN CHAP HANH|"
+    r"THUONG TRUC|BAN CHI DAO)\s+.+|"
     r"(?:BO TRUONG|CHU TICH|GIAM DOC|TONG GIAM DOC|CUC TRUONG|HIEU TRUONG|TRUONG BAN)\s+.+)$"
 )
 _LONG_LINE = 220  # a longer line is body text (except inside a trích yếu)
@@ -87,6 +90,7 @@ def scan_header(lines: list[Line], *, table: bool = False) -> Header:
 def _header_parts(lines: list[Line], *, table: bool) -> list[Line]:
     """The header lines split into parts, up to the first line of the body."""
     parts: list[Line] = []
+    lines = join_wrapped_motto(lines)
     for line in lines:
         if not line.text:
             parts.append(line)
@@ -158,7 +162,7 @@ class _HeaderScan:
             self.h.motto = self.h.found = True
             self.h.end = max(self.h.end, part.motto_end)
         if not part.text:
-            if self.state in ("subject", "vv") and self.h.subject_lines:
+            if self.state in ("subject", "vv") and self.h.subject_lines and not self._goes_on(i):
                 self.state = ""
             return i + 1
         for rule in (
@@ -180,6 +184,20 @@ class _HeaderScan:
             if nxt is not None:
                 return nxt
         return i + 1 if self.table else _END  # ordinary text: the header block is over
+
+    def _goes_on(self, i: int) -> bool:
+        """Whether the trích yếu goes on after the blank part ``i``: OCR leaves blank lines
+        inside a wrapped "V/v …" (a lower-case line; in a "V/v", any line not a header part)."""
+        nxt = next((p.text for p in self.parts[i + 1 :] if p.text), "")
+        if not nxt or len(nxt) >= _SHORT_LINE or (nxt[:1].isupper() and self.state != "vv"):
+            return False
+        return not (
+            is_upper_line(nxt)
+            or find_date(nxt, anchored=True)
+            or KINH_GUI.match(nxt)
+            or BODY_MARKER.match(nxt)
+            or has_motto(nxt)
+        )
 
     def _structure(self, i: int, state: str = "") -> int:
         """A part of the header's structure was read at ``i``: go on after it."""
@@ -272,9 +290,29 @@ class _HeaderScan:
         vv = _VV.match(s)
         if not vv or self.table:
             return None
-        self.h.subject_lines = [vv.group("rest")] if vv.group("rest") else []
+        rest = self._without_date(vv.group("rest"))
+        self.h.subject_lines = [rest] if rest else []
         self.h.subject_is_vv = True
         return self._structure(i, "vv")
+
+    def _without_date(self, s: str) -> str:
+        """A "V/v" line with the date OCR ran into it ("… cách Hà Nội, ngày 15 tháng 11 năm
+        2013 mạng …"): the date is kept as the header's, the line without it."""
+        inner = find_date(s, anchored=False)
+        # the header's date names its place and spells "tháng"; "ngày 12/6/2021" is cited
+        if inner is None or len(s) >= _LONG_LINE or not inner.group("place"):
+            return s
+        if "tháng" not in inner.group(0).lower():
+            return s
+        start = inner.start()
+        if inner.group("place"):  # the place is the capitalised words before ", ngày"
+            words = inner.group("place").split()
+            k = next((n for n in range(len(words)) if not words[-n - 1][:1].isupper()), len(words))
+            start = inner.start("place") + inner.group("place").rfind(" ".join(words[-k:]))
+        date = find_date(s[start : inner.end()], anchored=True) or inner
+        if self.h.date_match is None:
+            self.h.date_match, self.h.date_raw = date, collapse(date.group(0))
+        return collapse(s[:start] + " " + s[inner.end() :])
 
     def _vv_continued(self, i: int, s: str) -> int | None:
         if self.state != "vv":
@@ -282,7 +320,7 @@ class _HeaderScan:
         if is_upper_line(s) or find_date(s, anchored=True):
             self.state = ""
             return i
-        self.h.subject_lines.append(s)
+        self.h.subject_lines.append(self._without_date(s))
         self.h.end = max(self.h.end, self.parts[i].end)
         return i + 1
 
@@ -316,6 +354,13 @@ class _HeaderScan:
             h.end = max(h.end, self.parts[i].end)
             self.state = ""
             return i + 1
+        tail = _authority_tail(s) if is_upper_line(s) else None
+        if tail is not None:  # "… CÁCH MẠNG ỦY BAN NHÂN DÂN TỈNH X": a PDF joined the lines
+            part = self.parts[i]
+            cut = len(s) - len(tail)
+            self.parts[i] = Line(part.start, part.start + len(s[:cut].rstrip()), s[:cut].rstrip())
+            self.parts.insert(i + 1, Line(part.end - len(tail), part.end, tail))
+            return i
         first_upper = is_upper_line(h.subject_lines[0]) if h.subject_lines else None
         cont = (
             first_upper is None
@@ -331,7 +376,11 @@ class _HeaderScan:
 
     def _issuer_line(self, i: int, s: str) -> int | None:
         """A line in capitals before the number, date or type: the issuer (or its parent)."""
-        if not is_upper_line(s) or len(s) > _SHORT_LINE or self.seen_structure:
+        # the right column (motto, date) may come first: issuer lines follow until the number
+        after_date = self.h.date_match is not None and self.h.number is None and not self.state
+        if not is_upper_line(s) or len(s) > _SHORT_LINE:
+            return None
+        if self.seen_structure and not (after_date and self.h.type_name is None):
             return None
         if s.strip() != "*":
             self.h.issuer_lines.append(s)
@@ -348,6 +397,30 @@ class _HeaderScan:
         self.h.authority = s
         self.h.end = max(self.h.end, self.parts[i].end)
         return i + 1
+
+
+_AUTHORITY_TAIL = re.compile(
+    r"(?:UY BAN NHAN DAN|UY BAN THUONG VU QUOC HOI|HOI DONG NHAN DAN|BAN CHAP HANH|"
+    r"BAN THUONG VU|THU TUONG CHINH PHU|(?:CHU TICH|BO TRUONG|GIAM DOC|TONG GIAM DOC|"
+    r"CUC TRUONG|HIEU TRUONG|TRUONG BAN)\s+\S+)(?:\s+\S+)*$"
+)
+# A title ending "… VÀ ỦY BAN NHÂN DÂN HUYỆN X" names a body; it is not an authority line.
+_BEFORE_NAMED_BODY = frozenset(
+    {"VA", "CUA", "VOI", "VE", "CHO", "GIUA", "THUOC", "TAI", "BOI", "DO", "CAC", "CUNG", "TRINH"}
+)
+
+
+def _authority_tail(s: str) -> str | None:
+    """The authority line a PDF's text layer ran onto the last line of a trích yếu, if any."""
+    key = ascii_key(s)
+    words = key.split(" ")
+    if len(words) != len(s.split()):
+        return None
+    for j in range(1, len(words) - 1):
+        rest = " ".join(words[j:])
+        if _AUTHORITY_TAIL.fullmatch(rest) and words[j - 1] not in _BEFORE_NAMED_BODY:
+            return " ".join(s.split()[j:])
+    return None
 
 
 def _read_number_line(s: str, m_num: re.Match[str]) -> tuple[str, DocNumber | None, str]:

@@ -16,10 +16,10 @@ from corpus.parsing.header import Header
 from corpus.parsing.hints import TitleHint
 from corpus.parsing.lines import Line, ascii_key, collapse
 from corpus.parsing.vocabulary import (
-    ADMIN_UNITS,
     ALIASES,
     KNOWN_NAMES,
     LAW_TYPES,
+    ORG_HEADS,
     PARTY_CENTRAL_DEFAULT,
     PARTY_CENTRAL_ISSUERS,
     SYMBOL_ISSUERS,
@@ -94,9 +94,9 @@ def _printed_issuer(h: Header) -> tuple[str | None, str | None, dict[str, str]]:
     raw["issuer"] = printed[-1]
     issuer = readable_org(printed[-1])
     parent: str | None = None
-    if len(printed) > 1:
-        raw["parent_issuer"] = " ".join(printed[:-1])
-        parent = readable_org(" ".join(printed[:-1]))
+    if len(printed) > 1:  # the body right above the issuer (a third line is its parent)
+        raw["parent_issuer"] = printed[-2]
+        parent = readable_org(printed[-2])
     return issuer, parent, raw
 
 
@@ -109,9 +109,9 @@ def group_issuer_lines(lines: list[str]) -> list[str]:
         if not line:
             continue
         key = ascii_key(line).lower()
-        continues = re.search(r"(?:\bVÀ|,|-)$", out[-1]) if out else None
-        starts_with_unit = any(key == u or key.startswith(u + " ") for u in ADMIN_UNITS)
-        if out and (continues or starts_with_unit or key.startswith("va ")):
+        continues = re.search(r"(?:\bVÀ|\bVỀ|,|-|–)$", out[-1]) if out else None
+        starts_name = any(key == h or key.startswith(h + " ") for h in ORG_HEADS)
+        if out and (continues or not starts_name):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -138,3 +138,23 @@ def motto_spans(text: str) -> list[tuple[int, int]]:
 
 def has_motto(text: str) -> bool:
     return bool(motto_spans(text))
+
+
+def join_wrapped_motto(lines: list[Line]) -> list[Line]:
+    """The motto wrapped in a narrow header cell ("CỘNG HÒA XÃ HỘI CHỦ" / "NGHĨA VIỆT NAM",
+    as a PDF's text layer gives it) joined back into one line, offsets kept."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and line.text and nxt.text and not has_motto(line.text):
+            gap = max(1, nxt.start - line.end)
+            joined = line.text + " " * gap + nxt.text
+            if not has_motto(nxt.text) and has_motto(joined):
+                out.append(Line(line.start, nxt.end, joined))
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out

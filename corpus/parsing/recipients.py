@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.parsing.lines import BODY_MARKER, Line, expand_line
+from corpus.parsing.lines import BODY_MARKER, Line, expand_line, is_upper_line
 
 KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 NOI_NHAN = re.compile(r"^Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+ITEM_THEN_TITLE = re.compile(r"^([-+•–]\s.*?[;.])\s+(\S.*)$")
 _BULLET = re.compile(r"^[-+•–*]\s*")
 _INLINE_BULLETS = re.compile(r"(?:^|\s)[-+•–]\s+")
 _ITEM_MAX_CHARS = 200
@@ -102,13 +103,16 @@ def read_noi_nhan(tail: list[Line]) -> tuple[list[str], str | None]:
         return [], None
     m = NOI_NHAN.match(entries[start])
     rest = m.group("rest").strip() if m else ""
-    items: list[str] = split_items(rest) if rest else []
+    items: list[str] = split_items(rest) if rest and not is_upper_line(rest) else []
     raw = [entries[start]]
     for s in entries[start + 1 :]:
         if not s:
             continue
         if not _BULLET.match(s):
             break
-        items.append(clean_item(s))
+        # the signer's column on the same line ("- Như trên; KT. GIÁM ĐỐC") is not an item
+        merged = ITEM_THEN_TITLE.match(s)
+        item = merged.group(1) if merged and is_upper_line(merged.group(2)) else s
+        items.append(clean_item(item))
         raw.append(s)
     return [x for x in items if x], "\n".join(raw)

@@ -83,6 +83,25 @@ ABBREVIATIONS = frozenset(
         "PTDTNT",
     }
 )
+# Provinces and centrally-run cities (the 63 before the 2025 merger, whose names stay in use).
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
+    "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình",
+    "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn",
+    "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
+    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng",
+    "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế",
+    "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)
+# The commonest family names, to undo OCR's misread diacritics on a signer's name
+# ("Nguyên Sinh Hùng" under a signature -> "Nguyễn Sinh Hùng").
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Đào", "Doãn", "Đoàn", "Tạ",
+    "Hà", "Cao", "Lương", "Trịnh", "Tô", "Chu", "Châu", "Thái", "Tống", "Lưu", "Kiều", "Quách",
+)
 # Capitalised proper names restored after lower-casing a capitals line.
 PROPER_NAMES = (
     "Việt Nam",
@@ -100,6 +119,7 @@ PROPER_NAMES = (
     "Hà Nội",
     "Ủy ban nhân dân",
     "Hội đồng nhân dân",
+    *PROVINCES,
 )
 TITLE_PROPER_NAMES = ("Quốc hội", "Chính phủ", "Ủy ban nhân dân", "Bí thư", "Hội đồng nhân dân")
 ALIASES: dict[str, str] = {
@@ -121,6 +141,19 @@ FIELD_HEADS = (
     "van phong",
     "vien",
     "lien doan",
+)
+# First words of an organisation's name in a header (key: no diacritics, lower case). An
+# issuer line starting otherwise continues the name above it, wrapped in a narrow cell
+# ("BỘ LAO ĐỘNG - THƯƠNG" / "BINH VÀ XÃ HỘI", "CÔNG ĐOÀN NGÀNH GIÁO DỤC" / "LONG AN").
+ORG_HEADS = (
+    "uy ban", "ubnd", "hoi dong", "hdnd", "so", "bo", "phong", "cuc", "tong cuc", "chi cuc",
+    "vu", "vien", "van phong", "ban", "bch", "truong", "trung tam", "dai hoc", "hoc vien",
+    "cong doan", "cd", "lien doan", "ldld", "tong lien doan", "lien hiep", "hiep hoi", "hoi",
+    "doan", "thanh doan", "tinh doan", "huyen doan", "chi doan", "dang", "dang bo", "dang uy",
+    "chi bo", "tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "thu tuong", "chinh phu",
+    "toa an", "kiem toan", "thanh tra", "ngan hang", "kho bac", "bao hiem", "tap doan",
+    "tong cong ty", "cong ty", "mat tran", "benh vien", "nha", "pgd", "sgd", "pgd&dt",
+    "sgd&dt", "bo chinh tri",
 )
 SCHOOL_ABBREVIATIONS = frozenset({"THPT", "THCS", "TH", "MN", "PTDTBT", "PTDTNT"})
 PLACE_HEADS = ("tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy", "dang uy")

@@ -48,19 +48,20 @@ class Layout:
     right: list[str]  # motto, place and date
     body: list[str]  # paragraphs
     cc: list[str]  # "Nơi nhận"
-    signer: list[str]  # title, then (after the signature) name
+    signer: list[str]  # title lines, then (after the signature) the name
 
 
 def dispatch_layout(text: str) -> Layout:
     """Split a plain dispatch (blank-line paragraphs, as in samples/) into printed blocks."""
     paras = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     motto = next(i for i, p in enumerate(paras) if p.startswith("CỘNG HÒA"))
-    cc = next(i for i, p in enumerate(paras) if p.startswith("Nơi nhận"))
+    cc = next((i for i, p in enumerate(paras) if p.startswith("Nơi nhận")), None)
     left = [ln for p in paras[:motto] for ln in p.splitlines()]
     right = [ln for p in paras[motto : motto + 2] for ln in p.splitlines()]
-    body = paras[motto + 2 : cc]
-    cc_lines = [ln for p in paras[cc : cc + 2] for ln in p.splitlines()]
-    signer = [ln for p in paras[cc + 2 :] for ln in p.splitlines()]
+    body_end = cc if cc is not None else len(paras) - 2  # no "Nơi nhận": signer last
+    body = paras[motto + 2 : body_end]
+    cc_lines = [ln for p in paras[cc : cc + 2] for ln in p.splitlines()] if cc is not None else []
+    signer = [ln for p in paras[body_end + (2 if cc is not None else 0) :] for ln in p.splitlines()]
     return Layout(left, right, body, cc_lines, signer)
 
 
@@ -78,8 +79,21 @@ class _Pages:
         self.y = TOP
 
     def centred(self, lines: list[str], x0: int, x1: int, y: int, bold: bool = False) -> int:
+        """``lines`` centred between x0 and x1, a line too long for the column wrapped as a
+        typist's centred "V/v …" or agency name wraps."""
         font = self.bold if bold else self.font
+        wrapped: list[str] = []
         for line in lines:
+            words, current = line.split(), ""
+            for word in words:
+                trial = f"{current} {word}".strip()
+                if current and self.draw.textlength(trial, font=font) > x1 - x0 - 40:
+                    wrapped.append(current)
+                    current = word
+                else:
+                    current = trial
+            wrapped.append(current)
+        for line in wrapped:
             width = self.draw.textlength(line, font=font)
             self.draw.text((x0 + (x1 - x0 - width) / 2, y), line, font=font, fill="black")
             y += self.line_h
@@ -129,14 +143,15 @@ def render_dispatch(text: str, *, seed: int = 7, quality: int = 40) -> Scan:
     y0 = pages.y + pages.line_h
     pages.centred(layout.cc, LEFT, mid, y0)
     x_sig = (mid + RIGHT) // 2
-    pages.centred(layout.signer[:1], mid, RIGHT, y0, bold=True)
-    name_y = y0 + 5 * pages.line_h
-    pages.centred(layout.signer[1:], mid, RIGHT, name_y, bold=True)
+    titles = layout.signer[:-1] or layout.signer
+    pages.centred(titles, mid, RIGHT, y0, bold=True)
+    name_y = y0 + (len(titles) + 4) * pages.line_h
+    pages.centred(layout.signer[-1:] if layout.signer[:-1] else [], mid, RIGHT, name_y, bold=True)
     pages.truth += [*layout.cc, *layout.signer]
     last = pages.pages[-1]
     rnd = random.Random(seed)
-    _signature(last, x_sig, y0 + 3 * pages.line_h, rnd)
-    _seal(last, x_sig - 260, y0 + 2 * pages.line_h, pages.bold)
+    _signature(last, x_sig, name_y - 2 * pages.line_h, rnd)
+    _seal(last, x_sig - 260, name_y - 3 * pages.line_h, pages.bold)
     scanned = [_degrade(page, rnd, quality) for page in pages.pages]
     out = io.BytesIO()
     scanned[0].save(out, "PDF", resolution=DPI, save_all=True, append_images=scanned[1:])

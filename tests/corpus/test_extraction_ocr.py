@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -83,6 +84,45 @@ def test_scanned_dispatch_ingests_with_its_header_right(sqlite_store: CorpusStor
     assert doc.subject and doc.subject.startswith("triển khai, thực hiện Nghị quyết số 02-NQ/TW")
     duty = "Thủ trưởng đơn vị phối hợp với tổ chức công đoàn tham mưu cấp ủy"
     assert duty in re.sub(r"\s+", " ", doc.text)
+    # "Nơi nhận" and "GIÁM ĐỐC" come out of OCR on one line; the signer is still found
+    assert (doc.signer, doc.signer_title) == ("Nguyễn Thanh Tiệp", "Giám đốc")
+
+
+def _duties(store: CorpusStore) -> list[tuple[str, str]]:
+    from retrieval.answers import Answerer
+    from retrieval.encoder import HashEncoder
+    from retrieval.indexing import IndexBuilder
+
+    retriever = IndexBuilder(store, encoder=HashEncoder())
+    retriever.refresh()
+    answer = Answerer(store, retriever).answer("Các đơn vị phải làm gì?")
+    assert answer.intent == "obligation", answer
+    return [(ob.actor, " ".join(ob.action.split())) for ob in answer.obligations]
+
+
+@needs_ocr
+@needs_font
+@pytest.mark.slow
+def test_scanned_dispatch_lists_the_same_duties_as_its_text(tmp_path: Path) -> None:
+    from corpus.db import make_engine
+    from corpus.ingest import ingest_text
+
+    stores = []
+    for name in ("scan", "text"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        stores.append(CorpusStore(engine))
+    text = _signed_seed()
+    assert ingest_bytes(stores[0], render_dispatch(text, seed=5).pdf, "cv-1234-scan.pdf").ok
+    assert ingest_text(stores[1], text, source_name="cv-1234.txt").ok
+    scanned, typed = _duties(stores[0]), _duties(stores[1])
+    print("\nduties from the scan:", *scanned, sep="\n  ")
+    assert scanned, "no duty listed from the scanned dispatch"
+    assert [actor for actor, _ in scanned] == [actor for actor, _ in typed]
+    from rapidfuzz.fuzz import ratio
+
+    # one duty's sentence runs over the scan's page break: it must come out whole
+    for (_, got), (_, want) in zip(scanned, typed, strict=True):
+        assert ratio(got, want) >= 95, (got, want)
 
 
 def _image_only_pdf(pages: int) -> bytes:

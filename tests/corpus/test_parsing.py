@@ -380,3 +380,125 @@ def test_decision_with_issuer_name_on_two_lines() -> None:
     assert (doc.signer, doc.signer_title) == ("Nguyễn Văn Út", "Phó Chủ tịch")
     assert doc.cc == ["Như Điều 3", "Lưu: VT"]
     assert text[doc.body_start :].startswith("Căn cứ Luật Tổ chức")
+
+
+# The text layer of a union plan's PDF (issue #17): the issuer's name wrapped in its narrow
+# cell, the motto wrapped in the other, both columns of the last lines on one line.
+UNION_PLAN_PDF = """CÔNG ĐOÀN GIÁO DỤC VIỆT NAM
+CÔNG ĐOÀN NGÀNH GIÁO DỤC
+LONG AN
+Số: 45/KH-CĐN
+CỘNG HÒA XÃ HỘI CHỦ
+NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Long An, ngày 12 tháng 3 năm 2024
+KẾ HOẠCH
+Tổ chức Hội thi giáo viên dạy giỏi
+năm học 2023-2024
+Căn cứ Kế hoạch số 12/KH-CĐGD ngày 05/01/2024 của Công đoàn Giáo dục Việt Nam;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Các công đoàn cơ sở tổ chức hội thi cấp trường trước ngày 30/3/2024.
+Nơi nhận: TM. BAN THƯỜNG VỤ
+- CĐGD Việt Nam; CHỦ TỊCH
+- Các CĐCS trực thuộc;
+- Lưu: VT.
+Trần Văn Minh
+"""
+
+
+def test_union_plan_pdf_text_layer() -> None:
+    doc = parse_document(UNION_PLAN_PDF)
+    assert doc.issuer == "Công đoàn ngành Giáo dục Long An"
+    assert doc.parent_issuer == "Công đoàn Giáo dục Việt Nam"
+    assert doc.issue_date == datetime.date(2024, 3, 12)
+    assert doc.subject == "Tổ chức Hội thi giáo viên dạy giỏi năm học 2023-2024"
+    assert (doc.signer, doc.signer_title) == ("Trần Văn Minh", "Chủ tịch")
+    assert doc.cc == ["CĐGD Việt Nam", "Các CĐCS trực thuộc", "Lưu: VT"]
+
+
+# A ministry's name wrapped mid-name, the authority line run onto the title's last line,
+# the "Nơi nhận" items interleaved with the signer's lines (LibreOffice PDF, pypdf).
+WRAPPED_PDF = """BỘ LAO ĐỘNG – THƯƠNG
+BINH
+VÀ XÃ HỘI
+Số: 12/QĐ-LĐTBXH
+CỘNG HÒA XÃ HỘI CHỦ
+NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 03 tháng 12 năm 2018
+QUYẾT ĐỊNH
+VỀ VIỆC THÀNH LẬP TỔ CÔNG TÁC CHI TRẢ TRỢ CẤP QUA HỆ THỐNG BƯU ĐIỆN BỘ TRƯỞNG BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI
+Căn cứ Nghị định số 14/2017/NĐ-CP;
+Điều 1. Thành lập Tổ công tác.
+Nơi nhận:
+- Như Điều 3;
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+- Lưu: VT, Vụ KHTC.
+Lê Tấn Dũng
+"""
+
+
+def test_wrapped_header_and_interleaved_signer() -> None:
+    doc = parse_document(WRAPPED_PDF)
+    assert doc.issuer == "Bộ Lao động - Thương binh và Xã hội"
+    assert doc.parent_issuer is None
+    assert doc.issue_date == datetime.date(2018, 12, 3)
+    assert doc.subject == (
+        "Về việc thành lập tổ công tác chi trả trợ cấp qua hệ thống bưu điện"
+    )
+    assert (doc.signer, doc.signer_title) == ("Lê Tấn Dũng", "Thứ trưởng")
+
+
+def test_title_naming_a_body_keeps_it() -> None:
+    text = WRAPPED_PDF.replace(
+        "BỘ TRƯỞNG BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "VÀ ỦY BAN NHÂN DÂN TỈNH LONG AN"
+    )
+    doc = parse_document(text)
+    assert doc.subject is not None and doc.subject.endswith("và Ủy ban nhân dân tỉnh Long An")
+
+
+def test_three_issuer_lines_give_the_nearest_parent() -> None:
+    text = "LĐLĐ TỈNH LONG AN\nCÔNG ĐOÀN NGÀNH GIÁO DỤC\nCÔNG ĐOÀN TRƯỜNG THPT TÂN AN\n" + (
+        UNION_PLAN_PDF.split("\n", 3)[3]
+    )
+    doc = parse_document(text)
+    assert doc.parent_issuer == "Công đoàn ngành Giáo dục"
+    assert doc.issuer is not None and doc.issuer.startswith("Công đoàn trường THPT")
+
+
+# Tesseract's reading of a scanned dispatch: the two header columns side by side on each
+# line, the date run into the wrapped "V/v", a blank line inside it, the "Nơi nhận" column
+# and the signer's on the same lines, the name misread under the signature.
+OCR_DISPATCH = """BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 2428/BXD-QLN
+V/v: Hỗ trợ người có công với cách Hà Nội, ngày 15 tháng 11 năm 2013 mạng về nhà ở theo
+
+Quyết định số 22/2013/QĐ-TTg
+
+Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương
+
+Thực hiện Quyết định số 22/2013/QĐ-TTg ngày 26/4/2013 về hỗ trợ người có công về nhà ở.
+
+Nơi nhận: KE BỘ TRƯỞNG
+- Như trên; THỨ TRƯỞNG
+- Bộ Tài chính; ~ :
+(để b/c) Nguyên Trần Nam
+- Lưu: VT, QLN.
+"""
+
+
+def test_ocr_reading_of_a_scanned_dispatch() -> None:
+    doc = parse_document(OCR_DISPATCH)
+    assert doc.issue_date == datetime.date(2013, 11, 15) and doc.place == "Hà Nội"
+    assert doc.subject == (
+        "Hỗ trợ người có công với cách mạng về nhà ở theo Quyết định số 22/2013/QĐ-TTg"
+    )
+    assert (doc.signer, doc.signer_title) == ("Nguyễn Trần Nam", "Thứ trưởng")
+
+
+def test_date_cited_in_the_vv_is_not_the_issue_date() -> None:
+    text = OCR_DISPATCH.replace("cách Hà Nội, ngày 15 tháng 11 năm 2013 mạng", "cách mạng ngày 12/6/2013")
+    assert parse_document(text).issue_date is None

@@ -31,3 +31,13 @@ def test_clean_text_rejoins_wrapped_pdf_lines() -> None:
 
 def test_clean_text_of_whitespace_is_empty() -> None:
     assert clean_text(" \n\t\n") == ""
+
+
+def test_sentence_over_a_page_break_is_joined_in_pdf_text() -> None:
+    body = "Thủ trưởng đơn vị phối hợp với tổ chức công đoàn xây dựng kế hoạch của Công đoàn"
+    joined = clean_text(f"{body}\f2\nViệt Nam trong tình hình mới.\n", rejoin_wrapped=True)
+    assert joined == f"{body} Việt Nam trong tình hình mới.\n"
+    # a page ending a sentence, or a heading, keeps its break
+    assert clean_text("thực hiện./.\fNơi nhận:\n", rejoin_wrapped=True) == "thực hiện./.\n\nNơi nhận:\n"
+    assert clean_text("KẾ HOẠCH\fPHỤ LỤC\n", rejoin_wrapped=True) == "KẾ HOẠCH\n\nPHỤ LỤC\n"
+    assert "\n\n" in clean_text(f"{body}\fViệt Nam.\n")  # not PDF text: unchanged
