@@ -42,6 +42,10 @@ class SearchWeights:
     dense: float = 0.5
     numbers: float = 1.0
     names: float = 0.5
+    # A local issuer named with its province ("Sở GD&ĐT Long An") names its documents more
+    # surely than a number (which also reaches the documents citing it): it must outweigh a
+    # document that repeats the abbreviation ("Sở GD&ĐT Hà Nội") many times.
+    issuers: float = 2.0
     candidates: int = 100
     superseded_penalty: float = 1.0
     # Questions typed without diacritics are given them back from the corpus's words
@@ -130,6 +134,7 @@ class Searcher:
             dense = self._dense_search(qvec)
         number_docs = self._number_documents(query)
         bonus = {doc: w.names for doc in self.titles.named(query.text)}
+        bonus |= {doc: w.issuers for doc in self.titles.issued(query.text)}
         bonus |= {doc: w.numbers for doc in number_docs}
         fused = self._score(lexical, dense, dense_weight, bonus)
         feedback = self._feedback(fused, qvec, dense_weight)
