@@ -116,11 +116,11 @@ class Analyzer:
     accented: bool = True
     expand_abbreviations: bool = True
 
-    def _expansion_matches(self, raw: str, *, query: bool) -> list[tuple[re.Match[str], str]]:
+    def _expansions(self, raw: str, *, query: bool) -> list[str]:
         if not self.expand_abbreviations:
             return []
         table, upper_only = _table()
-        out: list[tuple[re.Match[str], str]] = []
+        out: list[str] = []
         for m in _ABBR_CANDIDATE.finditer(raw):
             word = m.group(0)
             key = _abbr_key(word)
@@ -128,34 +128,8 @@ class Analyzer:
                 continue
             exp = table.get(key)
             if exp:
-                out.append((m, exp))
+                out.append(exp)
         return out
-
-    def _expansions(self, raw: str, *, query: bool) -> list[str]:
-        return [exp for _, exp in self._expansion_matches(raw, query=query)]
-
-    def _seams(self, question: str, accented: bool) -> list[str]:
-        """The bigrams an expansion makes with its neighbours in the question: "Sở GD&ĐT Long
-        An" also asks for "sở_giáo" and "tạo_long", as a document that spells the issuer out
-        prints it (the abbreviation's own bigrams only reach documents that abbreviate)."""
-        if not self.bigrams:
-            return []
-        pairs: list[tuple[str, str]] = []
-        for m, exp in self._expansion_matches(question, query=True):
-            words = _syllables(exp)
-            before = _syllables(fold(question[: m.start()]))[-1:]
-            after = _syllables(fold(question[m.end() :]))[:1]
-            if words and before:
-                pairs.append((before[0], words[0]))
-            if words and after:
-                pairs.append((words[-1], after[0]))
-        toks: list[str] = []
-        for a, b in pairs:
-            if self.accented and accented:
-                toks.append(f"{a}_{b}")
-            if self.twins:
-                toks.append(f"~{strip_diacritics(a)}_{strip_diacritics(b)}")
-        return toks
 
     def _stream(self, text: str) -> list[str]:
         folded = fold(text)
@@ -205,7 +179,6 @@ class Analyzer:
             toks = [t for t in toks if t.startswith("~")]
         for exp in self._expansions(question, query=True):
             toks += self._query_stream(exp, accented)
-        toks += self._seams(question, accented)
         if self.expand_abbreviations:
             for terms in thesaurus_terms(question):
                 # the official compounds ("hằng_năm"), not their syllables ("năm" of "năm học")

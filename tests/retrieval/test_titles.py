@@ -6,7 +6,6 @@ import pytest
 
 from corpus.models import Document
 from corpus.store import CorpusStore
-from retrieval.analyzer import Analyzer
 from retrieval.indexing import IndexBuilder
 from retrieval.titles import TitleIndex, issuer_key, issuer_names
 
@@ -60,13 +59,6 @@ def test_another_province_or_no_province_names_nothing() -> None:
     assert index.issued("Sở GD&ĐT yêu cầu các đơn vị làm gì") == set()
     assert index.issued("Sở GD&ĐT Hà Nội ký kết gì với công đoàn") == {3}
     assert index.issued("Quốc hội Hà Nội") == set()
-
-
-def test_an_expanded_abbreviation_also_asks_for_its_seams() -> None:
-    tokens = Analyzer().query_tokens("Sở GD&ĐT Long An")
-    assert "sở_giáo" in tokens and "tạo_long" in tokens and "~so_giao" in tokens
-    bare = Analyzer().query_tokens("so gd&dt long an")
-    assert "~so_giao" in bare and "sở_giáo" not in bare
 
 
 @pytest.mark.parametrize("question", LONG_AN_SPELLINGS)
