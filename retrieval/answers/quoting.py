@@ -254,15 +254,20 @@ def quote_spans(
     usable = [i for i in range(len(sentences)) if i not in notes]
     if not usable:
         return "", 0, 0
-    items = {i: list_items(text, sentences, i) for i in usable}
-    score = {i: term_score(_unit_text(text, sentences, [i, *items[i]]), terms) for i in usable}
+    own = {i: term_score(text[slice(*sentences[i])], terms) for i in usable}
+    items = {  # best items first: when not all fit, the ones that answer stay
+        i: sorted(list_items(text, sentences, i), key=lambda j: (-own.get(j, 0), j))
+        for i in usable
+    }
+    score = {i: term_score(_unit_text(text, sentences, [i, *items[i]]), terms) if items[i]
+             else own[i] for i in usable}
     scored = sorted(usable, key=lambda i: (-score[i], i))
     order: list[Span] = []
     for span in must:
         order.append(span)
         lead = next((i for i, s in enumerate(sentences) if s[0] <= span[1] - 1 < s[1]), None)
         if lead is not None and sentences[lead][1] == span[1]:
-            order += [sentences[j] for j in list_items(text, sentences, lead)]
+            order += [sentences[j] for j in items.get(lead, [])]
     for rank, i in enumerate(scored):
         if score[i] == 0 and order:
             break

@@ -105,3 +105,28 @@ def test_is_note() -> None:
     assert is_note("Cụm từ “thị trấn” được thay thế bằng cụm từ “đặc khu” theo quy định tại")
     assert not is_note("Điều 61. Trường phổ thông dân tộc nội trú, trường phổ thông nội trú,[44]")
     assert not is_note("Hình thức kỷ luật cách chức chỉ áp dụng đối với viên chức quản lý.")
+
+
+# Nghị định 299/2026/NĐ-CP, Điều 5 khoản 1: the answer is the fourth of the conditions.
+CONDITIONS = (
+    "1. Điều kiện thành lập đơn vị sự nghiệp công lập\n"
+    "Đơn vị sự nghiệp công lập được thành lập khi đáp ứng các điều kiện sau:\n"
+    "a) Phù hợp với quy hoạch ngành (nếu có) hoặc phương án phát triển mạng lưới các đơn vị sự "
+    "nghiệp công lập theo ngành, lĩnh vực được cấp có thẩm quyền phê duyệt;\n"
+    "b) Đáp ứng tiêu chí, điều kiện thành lập đơn vị sự nghiệp công lập theo quy định của pháp "
+    "luật chuyên ngành (trừ đơn vị sự nghiệp công lập cung cấp dịch vụ sự nghiệp công cơ bản, "
+    "thiết yếu đa ngành, đa lĩnh vực, bảo đảm phù hợp với điều kiện phát triển kinh tế - xã hội "
+    "tại địa bàn cấp xã);\n"
+    "c) Xác định rõ mục tiêu, chức năng, nhiệm vụ, lĩnh vực hoạt động của đơn vị sự nghiệp công "
+    "lập;\n"
+    "d) Đảm bảo số lượng người làm việc tối thiểu được giao là 15 người.\n"
+    "2. Điều kiện tổ chức lại đơn vị sự nghiệp công lập\n"
+)
+
+
+def test_when_not_every_item_fits_the_items_that_answer_stay() -> None:
+    terms = ["thành", "lập", "đơn", "vị", "tối", "thiểu", "người", "số", "lượng"]
+    quote, _, _ = trim_quote(CONDITIONS, terms, 300)
+    assert "các điều kiện sau:" in quote
+    assert "d) Đảm bảo số lượng người làm việc tối thiểu được giao là 15 người." in quote
+    assert ELLIPSIS in quote  # some other conditions left out
