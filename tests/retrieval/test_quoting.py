@@ -3,6 +3,7 @@ footnote markers (retrieval.answers.quoting)."""
 
 from __future__ import annotations
 
+from corpus.text import clean_text
 from retrieval.answers.quoting import (
     ELLIPSIS,
     is_note,
@@ -130,3 +131,24 @@ def test_when_not_every_item_fits_the_items_that_answer_stay() -> None:
     assert "các điều kiện sau:" in quote
     assert "d) Đảm bảo số lượng người làm việc tối thiểu được giao là 15 người." in quote
     assert ELLIPSIS in quote  # some other conditions left out
+
+
+def test_a_hard_wrapped_text_stays_one_when_a_rejoined_word_lengthens_a_line() -> None:
+    # CV 999-CV/BTGDVTU as stored: lines cut at the page width, "71-NQ/TW" rejoined at ingest
+    text = clean_text(
+        "- Tổ chức quán triệt, tuyên truyền, triển khai thực hiện Chương trình hành động\n"
+        "số 09-CTrHĐ/TU bằng các hình thức, phương pháp phù hợp đến cán bộ, đảng viên,\n"
+        "công chức, viên chức, người lao động và các tầng lớp Nhân dân nhằm tạo sự thống\n"
+        "nhất trong nhận thức, hành động và quyết tâm thực hiện hiệu quả Nghị quyết số 71-\n"
+        "NQ/TW, Chương trình hành động số 09-CTrHĐ/TU trong hệ thống chính trị và toàn\n"
+        "xã hội; trong đó tập trung phổ biến, quán triệt sâu sắc quan điểm chỉ đạo và\n"
+        "mục tiêu cụ thể đến năm 2030, 2035 và tầm nhìn đến năm 2045 về phát triển giáo\n"
+        "dục và đào tạo.\n"
+        "- Xây dựng kế hoạch triển khai Chương trình hành động của Thành ủy, đưa vào\n"
+        "Nghị quyết thực hiện của địa phương từng giai đoạn, bảo đảm phù hợp với điều kiện\n"
+        "thực tế.\n"
+    )
+    assert "Nghị quyết số 71-NQ/TW, Chương trình" in text
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences[0].startswith("- Tổ chức quán triệt") and sentences[0].endswith("đào tạo.")
+    assert sentences[1].startswith("- Xây dựng kế hoạch") and len(sentences) == 2
