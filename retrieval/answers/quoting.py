@@ -35,10 +35,12 @@ _MARKER = re.compile(r"(?:[IVXLC]+|[A-Za-zĐđ]{1,3}|\d+(?:\.\d+)*)[.)]$")
 _WORD = re.compile(r"\w+")
 # "…QH15[1]", "giáo dục,[6]": a footnote number glued to the word or mark before it
 _FOOTNOTE_MARK = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
+# a footnote line; an amendment note of a consolidated text ("Cụm từ “…” được thay thế … theo
+# quy định tại …", "Điểm này được sửa đổi, bổ sung theo …")
 _NOTE = re.compile(
     r"^\[\d{1,3}\]\s"
-    r"|^(?:Cụm từ|Từ|Điểm này|Khoản này|Điều này|Mục này|Chương này|Đoạn này)\b.{0,400}?"
-    r"được (?:bổ sung|sửa đổi|bãi bỏ|bỏ|thay thế)",
+    r"|^(?:(?:Cụm từ|Từ)\s*[“\"].{0,300}?|(?:Điểm|Khoản|Điều|Mục|Chương|Đoạn|Phụ lục) này\s+)"
+    r"(?:đã\s+)?được\s+(?:bổ sung|sửa đổi|bãi bỏ|bỏ|thay thế)\b.{0,200}?\btheo\b",
     re.IGNORECASE | re.S,
 )
 _ITEM_KIND = re.compile(

@@ -152,3 +152,11 @@ def test_a_hard_wrapped_text_stays_one_when_a_rejoined_word_lengthens_a_line() -
     sentences = [text[a:b] for a, b in sentence_spans(text)]
     assert sentences[0].startswith("- Tổ chức quán triệt") and sentences[0].endswith("đào tạo.")
     assert sentences[1].startswith("- Xây dựng kế hoạch") and len(sentences) == 2
+
+
+def test_rules_that_merely_mention_amendments_are_not_notes() -> None:
+    assert is_note("Khoản này được sửa đổi, bổ sung theo quy định tại khoản 1 Điều 1 của Luật số")
+    assert is_note("[12] Thông tư số 23/2026/TT-BGDĐT, Thông tư số 24/2026/TT-BGDĐT.")
+    assert not is_note("Từ năm học 2026 - 2027, các trường được bổ sung kinh phí theo quy định.")
+    assert not is_note("Điều này được áp dụng đối với cả cơ sở giáo dục tư thục.")
+    assert not is_note("Danh mục được sửa đổi theo đề nghị của Sở.")
