@@ -76,8 +76,9 @@ class RecordingRequest(BaseRequest):
             }
             if endpoint == "sendMessage":
                 markup = params.get("reply_markup")
-                if markup:
-                    result["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+                markup = json.loads(markup) if isinstance(markup, str) else markup
+                if markup and "inline_keyboard" in markup:  # a Message carries inline ones only
+                    result["reply_markup"] = markup
                 self.messages.append(result)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
