@@ -20,6 +20,7 @@ from retrieval.answers import (
     Obligation,
     citation_for,
     readable_section,
+    unmarked,
 )
 from retrieval.service import DocumentCard
 
@@ -160,7 +161,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
 
 
 def _norm(text: str) -> str:
-    return " ".join(fold(text).strip(" “”\"…").split())
+    return " ".join(fold(unmarked(text)).strip(" “”\"…").split())
 
 
 def _unsaid(text: str, said: set[str]) -> str:
@@ -199,7 +200,7 @@ def _obligation_blocks(
     for name, items in by_key.values():
         lines = [f"<b>▪ {esc(name)}</b>"]
         for ob in items:
-            line = f"– “{esc(ob.action)}”"
+            line = f"– “{esc(unmarked(ob.action))}”"  # no "[5]" beside the answer's [1]
             if ob.deadline:
                 line += f" ⏰ <b>{esc(ob.deadline)}</b>"
             if ob.document_id in number_of:

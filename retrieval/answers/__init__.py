@@ -20,6 +20,7 @@ from retrieval.answers.model import (
     citation_for,
     readable_section,
 )
+from retrieval.answers.quoting import unmarked
 
 __all__ = [
     "Answer",
@@ -33,4 +34,5 @@ __all__ = [
     "answer_to_dict",
     "citation_for",
     "readable_section",
+    "unmarked",
 ]

@@ -89,6 +89,15 @@ def test_obligations_are_listed_by_actor_and_cited() -> None:
     assert "“tổ chức quán triệt” [1] <i>mục II.2</i>" in message
 
 
+def test_a_duty_never_shows_the_sources_footnote_markers() -> None:
+    # CV 5243: "… Nghị định số 235/2026/NĐ-CP[5]." beside the answer's own [1]
+    action = ("Bố trí kinh phí thực hiện hợp đồng lao động theo quy định tại Nghị định số "
+              "235/2026/NĐ-CP[5].")
+    obligations = [Obligation("Ủy ban nhân dân cấp tỉnh", action, None, 10, 1, "")]
+    [message] = answer_messages(answer(obligations=obligations))
+    assert "Nghị định số 235/2026/NĐ-CP.” [1]" in message and "[5]" not in message
+
+
 def test_related_documents_are_listed() -> None:
     related = [RelatedDocument(5, "Kế hoạch 37-KH/TU của Tỉnh ủy Long An", "implements")]
     [message] = answer_messages(answer(related=related))
