@@ -60,6 +60,7 @@ class Recorded:
     token: str
     at: float = field(default_factory=time.monotonic)
     status: int = 200
+    result: Any = None  # what the fake answered (the Message of a sendMessage)
 
     @property
     def text(self) -> str:
@@ -274,6 +275,7 @@ class FakeTelegram:
                 status_code=404,
             )
         result = await handler(params)
+        record.result = result
         return JSONResponse({"ok": True, "result": result})
 
     async def _download(self, request: Request) -> Response:
@@ -424,8 +426,12 @@ def callback_update(
     }
 
 
-def sent_message(record: Recorded, message_id: int = 1) -> dict[str, Any]:
-    """A Message dict for something the bot sent, to press its buttons or reply to it."""
+def sent_message(record: Recorded, message_id: int | None = None) -> dict[str, Any]:
+    """A Message dict for something the bot sent, to press its buttons or reply to it (with
+    the id the fake gave it unless ``message_id`` says otherwise)."""
+    if message_id is None:
+        answered = record.result if isinstance(record.result, dict) else {}
+        message_id = int(answered.get("message_id", 1))
     chat_id = record.chat_id or 0
     message: dict[str, Any] = {
         "message_id": message_id,

@@ -21,6 +21,7 @@ from retrieval.answers import (
     citation_for,
     compact_references,
     readable_section,
+    unmarked,
 )
 from retrieval.service import DocumentCard
 
@@ -190,7 +191,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
 
 
 def _norm(text: str) -> str:
-    return " ".join(fold(text).strip(" “”\"…").split())
+    return " ".join(fold(unmarked(text)).strip(" “”\"…").split())
 
 
 # Sentences that frame a dispatch rather than say anything: its grounds and its closing.
@@ -241,7 +242,7 @@ def _obligation_blocks(
     for name, items in by_key.values():
         lines = [f"<b>▪ {esc(name)}</b>"]
         for ob in items:
-            line = f"– “{esc(compact_references(ob.action))}”"
+            line = f"– “{esc(compact_references(unmarked(ob.action)))}”"  # no "[5]" beside [1]
             if ob.deadline:
                 line += f" ⏰ <b>{esc(ob.deadline)}</b>"
             if ob.document_id in number_of and not one_source:

@@ -18,6 +18,7 @@ from corpus.docnumbers import (
     DocNumber,
     code_from_symbol_part,
     find_numbers,
+    parse_number,
     type_code_for_name,
 )
 from corpus.text import strip_diacritics
@@ -244,6 +245,28 @@ def _same_document(a: DocNumber, b: DocNumber) -> bool:
     if sa and sb and sa != sb and not (sa.startswith(sb) or sb.startswith(sa)):
         return False
     return not (a.year and b.year and a.year != b.year)
+
+
+_KEY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)$")
+
+
+def cites(ref_number: str | None, ref_key: str, doc_number: str | None,
+          doc_year: int | None) -> bool:
+    """Whether a reference (its printed number and canonical key) can name a stored document
+    that shares its loose key: the same year and the same symbol (which carries the issuer:
+    "QH13", "BGDĐT-GDPT", "NQ/TW") wherever both sides print them. "Luật Bảo hiểm xã hội số
+    58/2014/QH13" does not name Luật Viên chức 58/2010/QH12."""
+    cited = parse_number(ref_number) if ref_number else None
+    stored = parse_number(doc_number) if doc_number else None
+    if cited is None or stored is None:
+        return True  # nothing printed to tell them apart: the loose key decides
+    sc, ss = _symbol_key(cited), _symbol_key(stored)
+    if sc and ss and sc != ss and not (sc.startswith(ss) or ss.startswith(sc)):
+        return False
+    key_year = _KEY_YEAR.search(ref_key)
+    cited_year = cited.year or (int(key_year.group(1)) if key_year else None)
+    stored_year = stored.year or doc_year
+    return not (cited_year and stored_year and cited_year != stored_year)
 
 
 def _dedupe(mentions: list[ParsedReference]) -> list[ParsedReference]:

@@ -111,7 +111,8 @@ def has_diacritics(text: str) -> bool:
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200c\u200d\u2060\ufeff\u00ad]")
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+# A hyphen that ends a line inside a word: "71-\nNQ/TW", "2026-\n2027", "hi-\nện".
+_HYPHEN_BREAK = re.compile(r"(\w+)-\n(\w+)")
 _MANY_BLANKS = re.compile(r"\n{3,}")
 # A line that starts a new unit: numbering, bullets, headings, or letters in upper case.
 _NEW_UNIT = re.compile(
@@ -131,7 +132,8 @@ def _join_page_break(m: re.Match[str]) -> str:
 
 
 def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
-    """NFC, unified line endings and spaces, no zero-width characters, no trailing spaces.
+    """NFC, unified line endings and spaces, no zero-width characters, no trailing spaces,
+    no word cut by a hyphen at a line end (:func:`rejoin_hyphen_breaks`).
 
     With ``rejoin_wrapped`` (text from PDF), lines hard-wrapped inside a sentence are joined:
     a line that does not end a sentence, followed by one that does not start a new unit.
@@ -142,14 +144,35 @@ def clean_text(text: str, *, rejoin_wrapped: bool = False) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)
-    lines = [line.strip() for line in text.split("\n")]
-    text = _rejoin("\n".join(lines)) if rejoin_wrapped else "\n".join(lines)
+    text = rejoin_hyphen_breaks("\n".join(line.strip() for line in text.split("\n")))
+    text = _rejoin(text) if rejoin_wrapped else text
     text = _MANY_BLANKS.sub("\n\n", text)
     return text.strip() + "\n" if text.strip() else ""
 
 
+def _hyphen_join(m: re.Match[str]) -> str:
+    from corpus.extraction.syllables import is_vietnamese_syllable  # corpus.extraction needs us
+
+    left, right = m.group(1), m.group(2)
+    head = re.search(r"[^\W\d_]+$", left)
+    same_case = right.islower() or (head is not None and head.group(0).isupper())
+    if head and right.isalpha() and same_case and is_vietnamese_syllable(head.group(0) + right):
+        return left + right  # one syllable cut by the line end: "hi-\nện" -> "hiện"
+    return f"{left}-{right}"
+
+
+def rejoin_hyphen_breaks(text: str) -> str:
+    r"""Join words a line end cut after a hyphen (PDF text, and .txt copied from a PDF).
+
+    The hyphen stays where it belongs to the word ("71-\nNQ/TW" -> "71-NQ/TW", "KH-\nCĐN",
+    "2026-\n2027"); it goes only when the two pieces make one Vietnamese syllable
+    ("hi-\nện" -> "hiện", "TRƯ-\nỜNG" -> "TRƯỜNG"). A dash that starts a line (a list item) or
+    stands between spaces is not touched.
+    """
+    return _HYPHEN_BREAK.sub(_hyphen_join, text)
+
+
 def _rejoin(text: str) -> str:
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
     out: list[str] = []
     for line in text.split("\n"):
         if (

@@ -116,6 +116,25 @@ def _highlight_phrases(folded: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(runs))
 
 
+def _number_phrases(numbers: tuple[DocNumber, ...]) -> tuple[str, ...]:
+    """How the numbers a question names are printed in a document: "NQ 02" lights "02-NQ" of
+    "02-NQ/TW", "58/2014" lights "58/2014", "CV 5208" lights "5208" (a bare number only when it
+    has three digits or more, so "02" never lights "02 năm")."""
+    out: list[str] = []
+    for n in numbers:
+        if not n.number:
+            continue
+        words = re.findall(r"\w+", fold(n.printed))
+        if len(words) >= 2:
+            out.append(" ".join(words))
+            continue
+        if n.type_code:
+            out.append(f"{n.number} {fold(n.type_code)}")
+        if len(n.number.lstrip("0")) >= 3:
+            out.append(n.number)
+    return tuple(out)
+
+
 # -- small talk ----------------------------------------------------------------------------------
 # Greetings, thanks and chatter (diacritic-free): a message made only of these and stop words
 # asks nothing of the documents.
@@ -338,7 +357,9 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         intent=_intent(text, bare, bool(numbers)),
         actor=actor,
         highlight_terms=_highlight_terms(folded),
-        highlight_phrases=_highlight_phrases(fold(restored)),
+        highlight_phrases=tuple(dict.fromkeys(
+            _highlight_phrases(fold(restored)) + _number_phrases(numbers)
+        )),
         tokens=tuple(question_tokens(text)),
         topic=_topic(text, actor),
         wants_deadline=bool(_DEADLINE_CUES.search(bare)),

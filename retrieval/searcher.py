@@ -10,7 +10,7 @@ question is answered against one consistent corpus revision.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +42,12 @@ class SearchWeights:
     dense: float = 0.5
     numbers: float = 1.0
     names: float = 0.5
+    # A local issuer named with its province ("Sở GD&ĐT Long An") names its documents more
+    # surely than a number (which also reaches the documents citing it): it must outweigh a
+    # document that repeats the abbreviation ("Sở GD&ĐT Hà Nội") many times.
+    issuers: float = 2.5
+    # A follow-up (a reply to an answer) stays with the documents that answer came from.
+    thread: float = 2.0
     candidates: int = 100
     superseded_penalty: float = 1.0
     # Questions typed without diacritics are given them back from the corpus's words
@@ -114,8 +120,11 @@ class Searcher:
         restore = self.restorer.restore if self.restorer is not None else None
         return parse_query(text, restore=restore)
 
-    def search(self, query: Query, *, k: int = 10) -> list[Hit]:
-        """The ``k`` best passages for ``query``, best first."""
+    def search(
+        self, query: Query, *, k: int = 10, prefer: Collection[int] = frozenset()
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first; the documents of ``prefer`` (those
+        a follow-up question's thread already answered from) get the ``thread`` bonus."""
         if not self.records or not query:
             return []
         w = self.weights
@@ -130,6 +139,9 @@ class Searcher:
             dense = self._dense_search(qvec)
         number_docs = self._number_documents(query)
         bonus = {doc: w.names for doc in self.titles.named(query.text)}
+        bonus |= {doc: w.issuers for doc in self.titles.issued(query.text)}
+        for doc in prefer:
+            bonus[doc] = bonus.get(doc, 0.0) + w.thread
         bonus |= {doc: w.numbers for doc in number_docs}
         fused = self._score(lexical, dense, dense_weight, bonus)
         feedback = self._feedback(fused, qvec, dense_weight)

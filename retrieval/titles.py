@@ -1,8 +1,12 @@
-"""Documents named in a question by title: "theo Luật Giáo dục", "bo luat lao dong".
+"""Documents named in a question by title ("theo Luật Giáo dục", "bo luat lao dong") or by a
+local issuer and its province ("Sở GD&ĐT Long An", "SGDĐT Long An", "Sở GDĐT tỉnh Long An",
+"UBND tỉnh Long An").
 
 Numbers ("NQ 02") are recognised in corpus.docnumbers; this finds the documents people name
 by their title instead. Names are folded and stripped of diacritics, matched on whole words,
 and only the longest match counts ("Luật Giáo dục đại học" does not also name "Luật Giáo dục").
+Issuer names are matched on the question's syllables with abbreviations expanded and stop
+words dropped (:func:`retrieval.query.question_tokens`), so every spelling agrees.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import re
 from collections.abc import Iterable
 
 from corpus.models import Document
-from corpus.text import bare
+from corpus.text import bare, bare_view
+from retrieval.query import question_tokens
 
 NAMED_TYPES = ("Luật", "Bộ luật", "Điều lệ", "Pháp lệnh", "Hiến pháp")
 MIN_WORDS = 2
@@ -39,33 +44,77 @@ def document_titles(doc: Document) -> set[str]:
     return {n for n in names if len(n.split()) >= MIN_WORDS}
 
 
+# Bodies of a province or a city whose name people add the province to ("Sở GD&ĐT Long An");
+# a national body's place ("Quốc hội", Hà Nội) is where it signs, not part of its name.
+_LOCAL_BODY = re.compile(
+    r"^(?:Sở|Phòng|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân|Tỉnh ủy|"
+    r"Tỉnh uỷ|Thành ủy|Thành uỷ|Huyện ủy|Huyện uỷ|Công đoàn|Liên đoàn)(?!\w)",
+    re.IGNORECASE,
+)
+_PROVINCE_WORDS = frozenset({"tinh", "tp"})
+MIN_ISSUER_WORDS = 3
+
+
+def issuer_key(text: str) -> str:
+    """Matching key of an issuer as typed: "Sở GDĐT tỉnh Long An" and "Sở Giáo dục và Đào tạo
+    Long An" are both "so giao duc dao tao long an"."""
+    words = (bare_view(w) for w in question_tokens(text) if w)
+    return " ".join(w for w in words if w not in _PROVINCE_WORDS)
+
+
+def issuer_names(doc: Document) -> set[str]:
+    """Keys of "issuer + province" names of a local document: its issuer with its place, the
+    short "Sở GD Long An" form, and its parent body when that names the place ("UBND tỉnh
+    Long An")."""
+    place = doc.place or ""
+    names: set[str] = set()
+    if doc.issuer and place and _LOCAL_BODY.match(doc.issuer):
+        issuer = doc.issuer if bare(place) in bare(doc.issuer) else f"{doc.issuer} {place}"
+        key = issuer_key(issuer)
+        names |= {key, key.replace("giao duc dao tao", "giao duc")}
+    if doc.parent_issuer and place and bare(place) in bare(doc.parent_issuer):
+        names.add(issuer_key(doc.parent_issuer))
+    return {n for n in names if len(n.split()) >= MIN_ISSUER_WORDS}
+
+
+def _alternation(keys: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(keys, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ordered) + r")\b")
+
+
 class TitleIndex:
     """Name key -> document ids, and the search for the longest names in a question."""
 
     def __init__(self, docs: Iterable[Document]) -> None:
         self._docs: dict[str, set[int]] = {}
+        self._issuers: dict[str, set[int]] = {}
         for doc in docs:
             if doc.id is None:
                 continue
             for name in document_titles(doc):
                 self._docs.setdefault(name, set()).add(doc.id)
-        self._pattern = (
-            re.compile(
-                r"\b(?:"
-                + "|".join(re.escape(n) for n in sorted(self._docs, key=len, reverse=True))
-                + r")\b"
-            )
-            if self._docs
-            else None
-        )
+            for name in issuer_names(doc):
+                self._issuers.setdefault(name, set()).add(doc.id)
+        self._pattern = _alternation(self._docs)
+        self._issuer_pattern = _alternation(self._issuers)
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def named(self, question: str) -> set[int]:
-        if self._pattern is None:
-            return set()
+        """Documents the question names by title."""
         found: set[int] = set()
-        for m in self._pattern.finditer(_key(question)):
-            found |= self._docs[m.group(0)]
+        if self._pattern is not None:
+            for m in self._pattern.finditer(_key(question)):
+                found |= self._docs[m.group(0)]
+        return found
+
+    def issued(self, question: str) -> set[int]:
+        """Documents of the local issuer (with its province) the question names."""
+        found: set[int] = set()
+        if self._issuer_pattern is not None:
+            for m in self._issuer_pattern.finditer(issuer_key(question)):
+                found |= self._issuers[m.group(0)]
         return found

@@ -1,4 +1,7 @@
-"""Questions (private text, group mentions and replies, /hoi) and the buttons under answers."""
+"""Questions (private text, group mentions and replies, /hoi) and the buttons under answers.
+
+A reply to one of the bot's answers is a follow-up, asked in that answer's context
+(:mod:`bot.threads`)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from bot.context import BotContext, blocking
 from bot.format import answer_messages
 from bot.keyboards import FEEDBACK, MORE, answer_keyboard, parse, without
 from bot.sending import send_messages, typing
+from bot.threads import answered_query, follow_up, remember_answer
 from corpus.labels import document_title
 from corpus.models import Feedback
 from corpus.store import CorpusStore
@@ -28,7 +32,8 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     if message is None or not message.text:
         return
     if await within_rate_limit(update, context):
-        await answer_question(update, context, message.text)
+        question, prefer = await in_thread(update, context, message.text)
+        await answer_question(update, context, question, prefer=prefer)
 
 
 async def on_group_text(update: Update, context: BotContext) -> None:
@@ -42,7 +47,30 @@ async def on_group_text(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.MENTION_EMPTY, do_quote=True)
         return
     if await within_rate_limit(update, context):
-        await answer_question(update, context, question)
+        question, prefer = await in_thread(update, context, question)
+        await answer_question(update, context, question, prefer=prefer)
+
+
+async def in_thread(
+    update: Update, context: BotContext, question: str
+) -> tuple[str, frozenset[int]]:
+    """``question`` as asked in its thread: a reply to one of the bot's answers is combined
+    with the question that answer was for, preferring the documents it was quoted from."""
+    message = update.effective_message
+    if message is None:
+        return question, frozenset()
+    query_id = answered_query(message, context.bot.id, context.chat_data)
+    if query_id is None:
+        return question, frozenset()
+    store = context.runtime.store
+    logged = await blocking(store.get_query, query_id)
+    if logged is None:
+        return question, frozenset()
+    passages = await blocking(store.passages_by_ids, logged.cited or [])
+    documents = list(dict.fromkeys(p.document_id for p in passages.values()))
+    asked = follow_up(logged.question, question, documents,
+                      limit=context.runtime.settings.max_question_chars)
+    return asked.question, asked.prefer
 
 
 async def on_ask_command(update: Update, context: BotContext) -> None:
@@ -58,7 +86,8 @@ async def on_ask_command(update: Update, context: BotContext) -> None:
 
 
 async def answer_question(
-    update: Update, context: BotContext, question: str, *, offset: int = 0
+    update: Update, context: BotContext, question: str, *, offset: int = 0,
+    prefer: frozenset[int] = frozenset(),
 ) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
@@ -78,6 +107,7 @@ async def answer_question(
             channel="bot",
             user_ref=telegram_user(user.id),
             offset=offset,
+            prefer=prefer,
         )
         labels = await blocking(obligation_labels, runtime.store, answer)
     if offset and answer.status != "answered":
@@ -85,13 +115,14 @@ async def answer_question(
         return
     group = chat.type != Chat.PRIVATE
     message = update.effective_message
-    await send_messages(
+    sent = await send_messages(
         context.bot,
         chat.id,
         answer_messages(answer, labels),
         keyboard=answer_keyboard(answer),
         reply_to=message.message_id if group and message and not update.callback_query else None,
     )
+    remember_answer(context.chat_data, [m.message_id for m in sent], answer.query_id)
     if context.user_data is not None and answer.query_id is not None:
         context.user_data["last_query_id"] = answer.query_id
 

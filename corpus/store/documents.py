@@ -20,6 +20,7 @@ from corpus.models import (
     Reference,
     utcnow,
 )
+from corpus.references import cites
 from corpus.store.base import StoreBase
 from corpus.store.records import (
     AlreadyStored,
@@ -117,18 +118,10 @@ class DocumentQueries(StoreBase):
                 s.add(p)
             for r in references:
                 r.document_id = target.id
-                r.target_id = self._resolve(s, r.match_key, r.key, exclude=target.id)
+                r.target_id = self._resolve(s, r, exclude=target.id)
                 s.add(r)
             if target.match_key:
-                s.execute(
-                    update(Reference)
-                    .where(
-                        col(Reference.match_key) == target.match_key,
-                        col(Reference.target_id).is_(None),
-                        col(Reference.document_id) != target.id,
-                    )
-                    .values(target_id=target.id)
-                )
+                self._link_citations(s, target)
             s.add(
                 OutboxEvent(
                     kind="document_updated" if replaces else "document_added",
@@ -166,16 +159,36 @@ class DocumentQueries(StoreBase):
             return list(s.exec(stmt).all())
 
     @staticmethod
-    def _resolve(s: Session, match_key: str | None, key: str, *, exclude: int) -> int | None:
-        if not match_key:
+    def _resolve(s: Session, ref: Reference, *, exclude: int) -> int | None:
+        """The stored document ``ref`` names: same loose key, and the same year and symbol
+        where both print them (:func:`corpus.references.cites`)."""
+        if not ref.match_key:
             return None
-        rows = s.exec(
-            select(Document).where(Document.match_key == match_key, Document.id != exclude)
-        ).all()
+        rows = [
+            d for d in s.exec(
+                select(Document).where(Document.match_key == ref.match_key, Document.id != exclude)
+            ).all()
+            if cites(ref.ref_number, ref.key, d.number, d.year)
+        ]
         if not rows:
             return None
-        exact = [d for d in rows if d.number_key == key]
+        exact = [d for d in rows if d.number_key == ref.key]
         return (exact or rows)[0].id
+
+    @staticmethod
+    def _link_citations(s: Session, target: Document) -> None:
+        """Point the unresolved references that name ``target`` at it."""
+        waiting = s.exec(
+            select(Reference).where(
+                col(Reference.match_key) == target.match_key,
+                col(Reference.target_id).is_(None),
+                col(Reference.document_id) != target.id,
+            )
+        ).all()
+        for ref in waiting:
+            if cites(ref.ref_number, ref.key, target.number, target.year):
+                ref.target_id = target.id
+                s.add(ref)
 
     def get_document(self, doc_id: int) -> Document | None:
         with self.session() as s:

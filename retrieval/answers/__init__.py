@@ -21,6 +21,7 @@ from retrieval.answers.model import (
     compact_references,
     readable_section,
 )
+from retrieval.answers.quoting import unmarked
 
 __all__ = [
     "Answer",
@@ -35,4 +36,5 @@ __all__ = [
     "citation_for",
     "compact_references",
     "readable_section",
+    "unmarked",
 ]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -89,14 +89,16 @@ class Answerer:
         user_ref: str | None = None,
         offset: int = 0,
         log_query: bool = True,
+        prefer: Collection[int] = (),
     ) -> Answer:
+        """Answer ``question``; ``prefer``: documents a follow-up's thread answered from."""
         started = time.perf_counter()
         searcher = self._searcher()
         query = searcher.parse(question)
         if query.text and is_small_talk(query.text):
             return Answer(question=query.text, status="not_found", small_talk=True,
                           mode=searcher.mode, offset=offset)
-        hits = searcher.search(query, k=SEARCH_DEPTH + offset) if query else []
+        hits = searcher.search(query, k=SEARCH_DEPTH + offset, prefer=prefer) if query else []
         mode = searcher.mode
         reading = Reading.of_hits(self.store, hits)
         ev = evidence(query, hits, reading.passages) if query else None

@@ -3,7 +3,8 @@ the question names that the corpus does not hold.
 
 Sentences are chosen from the quotes the answer already shows (so every one is verbatim and
 cited), scored by the question's content words and adjacent pairs; a sentence that introduces
-a list ("như sau:", "sau đây:", "gồm:") brings its items; a deadline question prefers
+a list ("như sau:", "sau đây:", "gồm:", any lead ending in ":") brings its items
+(:func:`~retrieval.answers.quoting.list_items`); notes are never chosen; a deadline question prefers
 sentences with a date or a "trước / chậm nhất / đến hết" limit.
 """
 
@@ -17,19 +18,17 @@ from corpus.docnumbers import DocNumber, parse_number
 from corpus.models import Document
 from corpus.text import bare_view, folded_view
 from retrieval.answers.model import DirectSentence, DocumentGroup
-from retrieval.answers.quoting import ELLIPSIS, sentence_spans
+from retrieval.answers.quoting import ELLIPSIS, is_note, list_items, sentence_spans
 from retrieval.query import Query
 
 MAX_SENTENCES = 3
 MAX_DIRECT_CHARS = 450
 _WORD = re.compile(r"\w+")
-_LIST_LEAD = re.compile(r"(?:như sau|sau đây|gồm|bao gồm|cụ thể)\s*:\s*$", re.IGNORECASE)
 _DEADLINE = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?<!\w)(?:trước ngày|chậm nhất|đến hết|trước|hằng năm|"
     r"hằng quý|hằng tháng|thời hạn|trong thời hạn|ngày \d+ tháng)(?!\w)",
     re.IGNORECASE,
 )
-_NOTE = re.compile(r"^\s*\[\d+\]|được (?:bổ sung|sửa đổi|bãi bỏ|bỏ) (?:bởi|theo)", re.IGNORECASE)
 _IMPLEMENTING_CONTEXT = re.compile(
     r"(?:thuc hien|trien khai|quan triet|cu the hoa)\s+(?:\S+\s+){0,2}$"
     r"|(?:cong van|cv|ke hoach|kh|van ban|huong dan)(?!\w).*(?<!\w)ve\s+(?:\S+\s+){0,2}$"
@@ -69,13 +68,13 @@ def direct_answer(query: Query, groups: Sequence[DocumentGroup]) -> list[DirectS
             sentences = [piece[a:b].strip() for a, b in spans]
             for i, text in enumerate(sentences):
                 order += 1
-                if len(text) < 20 or _NOTE.search(text):
+                if len(text) < 20 or is_note(text):
                     continue
-                follow: list[DirectSentence] = []
-                if _LIST_LEAD.search(text):
-                    for item in sentences[i + 1 : i + 6]:
-                        follow.append(DirectSentence(quote.document_id, quote.passage_id,
-                                                     quote.section, item))
+                follow = [
+                    DirectSentence(quote.document_id, quote.passage_id, quote.section,
+                                   sentences[j])
+                    for j in list_items(piece, spans, i)
+                ]
                 sentence = DirectSentence(quote.document_id, quote.passage_id, quote.section,
                                           text)
                 candidates.append((_score(text, query), order, sentence, follow))

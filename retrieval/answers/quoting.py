@@ -1,8 +1,15 @@
 """Verbatim excerpts: sentence spans, matching forms with stable offsets, trimmed quotes.
 
-A quote is always made of exact substrings of the passage. Where text is left out, the quote
-shows "…"; nothing is ever reworded. :func:`quote_segments` gives back the verbatim pieces so
-callers (and tests) can check that every piece occurs in the source.
+A quote is always made of exact substrings of the passage, less the source's footnote markers
+("…248/2025/QH15[1]", which would read as the answer's own [1]). Where text is left out, the
+quote shows "…"; nothing is ever reworded. :func:`quote_segments` gives back the pieces so
+callers (and tests) can check that every piece occurs in :func:`unmarked` source text.
+
+What a quote keeps: a sentence that introduces a list ("… như sau:", "… sau đây:", "gồm:")
+brings its items; the best sentence brings the rest of its paragraph line (where a yes/no
+answer or an exception usually sits: "… không quá hai nhiệm kì liên tiếp"). Footnote blocks
+and amendment notes ("[44] Cụm từ … được bổ sung theo …") are never quoted; /xem still shows
+them with the full text.
 """
 
 from __future__ import annotations
@@ -26,6 +33,69 @@ _BREAK = re.compile(r"\n+|(?<=[.!?…])\s+(?=[\"“(\[]?[A-ZĐÀ-Ỹ0-9\-+•])"
 _CLAUSE_BREAK = re.compile(r";\s+")
 _MARKER = re.compile(r"(?:[IVXLC]+|[A-Za-zĐđ]{1,3}|\d+(?:\.\d+)*)[.)]$")
 _WORD = re.compile(r"\w+")
+# "…QH15[1]", "giáo dục,[6]": a footnote number glued to the word or mark before it
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
+# a footnote line; an amendment note of a consolidated text ("Cụm từ “…” được thay thế … theo
+# quy định tại …", "Điểm này được sửa đổi, bổ sung theo …")
+_NOTE = re.compile(
+    r"^\[\d{1,3}\]\s"
+    r"|^(?:(?:Cụm từ|Từ)\s*[“\"].{0,300}?|(?:Điểm|Khoản|Điều|Mục|Chương|Đoạn|Phụ lục) này\s+)"
+    r"(?:đã\s+)?được\s+(?:bổ sung|sửa đổi|bãi bỏ|bỏ|thay thế)\b.{0,200}?\btheo\b",
+    re.IGNORECASE | re.S,
+)
+_ITEM_KIND = re.compile(
+    r"(?P<roman>[IVXLC]+\.\s)|(?P<number>\d+(?:\.\d+)*[.)]\s)|(?P<letter>[a-zđ]\)\s)"
+    r"|(?P<paren>\(\d+\)\s)|(?P<dash>[-–]\s?)|(?P<plus>\+\s?)|(?P<bullet>[•*]\s?)"
+)
+_ARTICLE = re.compile(r"(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+", re.IGNORECASE)
+MAX_LIST_ITEMS = 10
+MAX_LINE_FOLLOWERS = 2
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the source's footnote markers ("QH15[1]" -> "QH15")."""
+    return _FOOTNOTE_MARK.sub("", text)
+
+
+def is_note(sentence: str) -> bool:
+    """A footnote line ("[3] Điểm này được sửa đổi …") or an amendment note, not a rule."""
+    return bool(_NOTE.search(sentence.strip()))
+
+
+def _item_kind(sentence: str) -> str | None:
+    m = _ITEM_KIND.match(sentence)
+    return m.lastgroup if m else None
+
+
+def list_items(text: str, sentences: Sequence[Span], lead: int) -> list[int]:
+    """Indices of the items a sentence ending in ":" introduces: the sentences after it that
+    start with a list marker of another kind than the lead's own ("1. … sau:" -> "a) …",
+    "b) …", up to the next "2."); none when ``lead`` does not end with ":"."""
+    if not text[slice(*sentences[lead])].rstrip().endswith(":"):
+        return []
+    own = _item_kind(text[slice(*sentences[lead])])
+    first: str | None = None
+    items: list[int] = []
+    for j in range(lead + 1, min(len(sentences), lead + 1 + MAX_LIST_ITEMS)):
+        sentence = text[slice(*sentences[j])]
+        kind = _item_kind(sentence)
+        if kind is None or kind == own or _ARTICLE.match(sentence) or is_note(sentence):
+            break
+        if first is not None and kind != first and kind in ("roman", "number"):
+            break
+        first = first or kind
+        items.append(j)
+    return items
+
+
+def _line_followers(text: str, sentences: Sequence[Span], i: int) -> list[int]:
+    """The sentences after ``i`` on the same line (the rest of its paragraph or list item)."""
+    out: list[int] = []
+    for j in range(i + 1, min(len(sentences), i + 1 + MAX_LINE_FOLLOWERS)):
+        if "\n" in text[sentences[j - 1][1] : sentences[j][0]]:
+            break
+        out.append(j)
+    return out
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -75,7 +145,9 @@ def _hard_wrapped(text: str) -> bool:
     if len(lines) < 4 or len(long) < 3:
         return False
     open_lines = [line for line in long if not line.rstrip().endswith(_LINE_END)]
-    return len(open_lines) >= 0.6 * len(long) and max(len(line) for line in lines) <= 110
+    # a line or two may run longer: a word rejoined across a line end ("71-NQ/TW") lengthens it
+    overlong = sum(1 for line in lines if len(line) > 110)
+    return len(open_lines) >= 0.6 * len(long) and overlong <= len(lines) // 8
 
 
 def _soft_break(text: str, lo: int, hi: int) -> bool:
@@ -131,7 +203,7 @@ def excerpt(text: str, spans: Iterable[Span], limit: int | None = None) -> tuple
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    pieces = [text[s:e].strip() for s, e in merged]
+    pieces = [unmarked(text[s:e].strip()) for s, e in merged]
     quote = GAP.join(pieces)
     head = text[: merged[0][0]].strip()
     tail = text[merged[-1][1] :].strip()
@@ -143,7 +215,8 @@ def excerpt(text: str, spans: Iterable[Span], limit: int | None = None) -> tuple
 
 
 def quote_segments(quote: str) -> list[str]:
-    """The verbatim pieces of a quote made by :func:`excerpt` (the "…" markers removed)."""
+    """The pieces of a quote made by :func:`excerpt` (the "…" markers removed): each is a
+    verbatim piece of the :func:`unmarked` passage."""
     return [p.strip() for p in quote.split(ELLIPSIS) if p.strip()]
 
 
@@ -161,29 +234,57 @@ def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tup
     Returns (excerpt, start, end offsets into ``text``).
     """
     if len(text.strip()) <= limit:
+        sentences = sentence_spans(text)
+        kept = [s for s in sentences if not is_note(text[slice(*s)])]
+        if len(kept) < len(sentences):
+            return excerpt(text, kept) if kept else ("", 0, 0)
         stripped = text.strip()
         start = text.find(stripped) if stripped else 0
-        return stripped, start, start + len(stripped)
+        return unmarked(stripped), start, start + len(stripped)
     return quote_spans(text, [], terms, limit)
 
 
 def quote_spans(
     text: str, must: Sequence[Span], terms: Sequence[str], limit: int
 ) -> tuple[str, int, int]:
-    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``
-    (with the sentence after the best one as context when there is room)."""
+    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``;
+    a list lead brings its items (and is scored with them), the best sentence the rest of its
+    line, and the sentences around the best one are context when there is room. Notes are never
+    quoted."""
     sentences = sentence_spans(text)
     if not sentences:
         return excerpt(text, [(0, len(text))], limit)
-    scored = sorted(
-        range(len(sentences)), key=lambda i: (-term_score(text[slice(*sentences[i])], terms), i)
-    )
-    order: list[Span] = list(must)
-    for i in scored:
-        if term_score(text[slice(*sentences[i])], terms) == 0 and order:
+    notes = {i for i, s in enumerate(sentences) if is_note(text[slice(*s)])}
+    usable = [i for i in range(len(sentences)) if i not in notes]
+    if not usable:
+        return "", 0, 0
+    own = {i: term_score(text[slice(*sentences[i])], terms) for i in usable}
+    items = {  # best items first: when not all fit, the ones that answer stay
+        i: sorted(list_items(text, sentences, i), key=lambda j: (-own.get(j, 0), j))
+        for i in usable
+    }
+    score = {i: term_score(_unit_text(text, sentences, [i, *items[i]]), terms) if items[i]
+             else own[i] for i in usable}
+    scored = sorted(usable, key=lambda i: (-score[i], i))
+    order: list[Span] = []
+    for span in must:
+        order.append(span)
+        lead = next((i for i, s in enumerate(sentences) if s[0] <= span[1] - 1 < s[1]), None)
+        if lead is not None and sentences[lead][1] == span[1]:
+            order += [sentences[j] for j in items.get(lead, [])]
+    for rank, i in enumerate(scored):
+        if score[i] == 0 and order:
             break
         order.append(sentences[i])
+        order += [sentences[j] for j in items[i]]
+        if rank == 0 and not must:
+            order += [sentences[j] for j in _line_followers(text, sentences, i) if j in score]
     if not must and scored:
         best = scored[0]
-        order += [sentences[j] for j in (best + 1, best - 1) if 0 <= j < len(sentences)]
-    return excerpt(text, order, limit)
+        order += [sentences[j] for j in (best + 1, best - 1) if j in score]
+    return excerpt(text, list(dict.fromkeys(order)), limit)
+
+
+def _unit_text(text: str, sentences: Sequence[Span], indices: Sequence[int]) -> str:
+    """A list lead and its items read as one unit (scored together)."""
+    return "\n".join(text[slice(*sentences[i])] for i in indices)

@@ -459,3 +459,28 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path, tg: FakeTelegram,
     hook = tg.calls("setWebhook")[0]
     assert hook.params["url"].endswith("/tg-hook") and hook.params["secret_token"] == "s3cret-token"
     assert not tg.calls("getUpdates")
+
+
+def test_a_reply_to_an_answer_keeps_the_thread(
+    tg: FakeTelegram, bot_settings: Settings, bot_store: CorpusStore
+) -> None:
+    """Over HTTP: replying to the first bubble of an answer asks the follow-up in its context;
+    the same words sent alone are a new question."""
+    follow = "còn công đoàn thì sao?"
+
+    async def scenario() -> tuple[list[Recorded], list[Recorded]]:
+        async with running_bot(bot_settings, bot_store):
+            first = await ask(tg, QUESTION)
+            since = tg.mark()
+            tg.push(message_update(tg, user_id=USER, text=follow,
+                                   reply_to=sent_message(first[0])))
+            await tg.wait_for("sendMessage", to(USER, with_buttons=True), since=since)
+            threaded = [r for r in tg.calls("sendMessage", since=since) if r.chat_id == USER]
+            await ask(tg, follow)
+            return first, threaded
+
+    _, threaded = run(scenario())
+    asked = [q.question for q in reversed(bot_store.questions())]
+    assert asked == [QUESTION, f"{QUESTION.rstrip('?')}. {follow}", follow]
+    visible = "\n".join(assert_telegram_html(r.text) for r in threaded)
+    assert "Công văn /SGDDĐT-TCCTTT" in visible  # the dispatch that answered the first question

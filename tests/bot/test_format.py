@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -18,6 +19,7 @@ from bot.format import (
 )
 from corpus.models import Document
 from corpus.store import CorpusStore
+from retrieval.analyzer import Analyzer
 from retrieval.answers import (
     Answer,
     Answerer,
@@ -27,8 +29,11 @@ from retrieval.answers import (
     Quote,
     RelatedDocument,
 )
+from retrieval.diacritics import DiacriticRestorer
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
+from retrieval.lexical import LexicalIndex
+from retrieval.query import parse_query
 from tests.bot.bot_harness import assert_telegram_html
 
 
@@ -96,6 +101,15 @@ def test_obligations_are_listed_by_actor_and_cited() -> None:
     assert "“tổ chức quán triệt” [1] <i>mục II.2</i>" in message
 
 
+def test_a_duty_never_shows_the_sources_footnote_markers() -> None:
+    # CV 5243: "… Nghị định số 235/2026/NĐ-CP[5]." beside the answer's own [1]
+    action = ("Bố trí kinh phí thực hiện hợp đồng lao động theo quy định tại Nghị định số "
+              "235/2026/NĐ-CP[5].")
+    obligations = [Obligation("Ủy ban nhân dân cấp tỉnh", action, None, 10, 1, "")]
+    [message] = answer_messages(answer(obligations=obligations))
+    assert "Nghị định số 235/2026/NĐ-CP.” [1]" in message and "[5]" not in message
+
+
 def test_related_documents_are_listed() -> None:
     related = [RelatedDocument(5, "Kế hoạch 37-KH/TU của Tỉnh ủy Long An", "implements")]
     [message] = answer_messages(answer(related=related))
@@ -133,6 +147,49 @@ def test_highlight_lights_question_runs_only() -> None:
     assert highlight("Nghị quyết 02", ["nghi quyet"]) == "Nghị quyết 02"
     assert highlight("a<b", []) == "a&lt;b"
     assert highlight("số 02-NQ/TW", ["02", "nq", "tw"]) == "số <b>02-NQ/TW</b>"
+
+
+# Sentences of the corpus (CV 5208, VBHN 04, the seed dispatch) holding the words that share
+# bare letters with the questions' words: "hệ", "gian", "đẩy", "đây", "nghị", "vị".
+CORPUS_LINES = [
+    "Thời gian nghỉ hè của giáo viên là 08 tuần, được hưởng nguyên lương.",
+    "Xây dựng Hệ thống thông tin quản lý; nghiêm cấm gian lận trong thi cử.",
+    "Tổ chức dạy thêm, học thêm phải đăng ký; đẩy mạnh chuyển đổi số, các nội dung sau đây:",
+    "Thực hiện Nghị quyết số 02-NQ/TW; đề nghị các đơn vị, hội nghị cán bộ, vị trí việc làm.",
+]
+
+
+@pytest.fixture(scope="module")
+def restore() -> Callable[[str], str]:
+    analyzer = Analyzer()
+    index = LexicalIndex()
+    index.build([analyzer.document_tokens(line) for line in CORPUS_LINES])
+    return DiacriticRestorer.for_index(index).restore
+
+
+def _bold(question: str, restore: Callable[[str], str]) -> list[str]:
+    phrases = parse_query(question, restore=restore).highlight_phrases
+    return [b for line in CORPUS_LINES for b in re.findall(r"<b>(.*?)</b>", highlight(line, phrases))]
+
+
+def test_a_question_without_diacritics_lights_its_restored_words_only(
+    restore: Callable[[str], str],
+) -> None:
+    assert _bold("thoi gian nghi he cua giao vien", restore) == [
+        "Thời gian nghỉ hè", "giáo viên"
+    ]  # not "Hệ" thống, "gian" lận
+    assert _bold("day them co bi cam khong", restore) == ["cấm", "dạy thêm"]  # not đẩy, đây
+    assert _bold("thời gian nghỉ hè", restore) == ["Thời gian nghỉ hè"]
+
+
+def test_a_document_number_lights_as_printed_and_never_nghi_or_vi(
+    restore: Callable[[str], str],
+) -> None:
+    assert _bold("NQ 02 yeu cau gi", restore) == ["02-NQ"]  # not đề nghị, hội nghị, vị trí
+    assert _bold("nghi quyet 02 yeu cau cac don vi gi", restore) == [
+        "Nghị quyết", "02-NQ", "đơn vị"
+    ]
+    assert _bold("Nghị quyết 02-NQ/TW", restore) == ["Nghị quyết", "02-NQ/TW"]
 
 
 def test_card_lists_both_directions_of_the_graph() -> None:

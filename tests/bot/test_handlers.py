@@ -34,6 +34,7 @@ GROUP = -100_5
 class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.messages: list[dict[str, Any]] = []  # what the bot sent, as Telegram returns it
         self._ids = iter(range(5000, 10**6))
 
     async def initialize(self) -> None:
@@ -73,6 +74,12 @@ class RecordingRequest(BaseRequest):
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
+            if endpoint == "sendMessage":
+                markup = params.get("reply_markup")
+                markup = json.loads(markup) if isinstance(markup, str) else markup
+                if markup and "inline_keyboard" in markup:  # a Message carries inline ones only
+                    result["reply_markup"] = markup
+                self.messages.append(result)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
@@ -446,3 +453,42 @@ def test_an_older_copy_sent_to_the_bot_is_refused_with_the_api_sentence(
     reply = run(scenario()).sent()[-1]["text"]
     assert f"trùng phiên bản v1 của văn bản #{first.document_id}; văn bản đang ở v2" in reply
     assert seeded.revision() == revision
+
+
+def test_a_reply_to_an_answer_is_asked_in_its_thread(tmp_path: Path, seeded: CorpusStore) -> None:
+    first = "Các đơn vị phải làm gì theo NQ 02?"
+    follow = "còn công đoàn thì sao?"
+
+    async def scenario() -> tuple[RecordingRequest, int, int]:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, text=first))
+            answer = request.messages[0]  # the first bubble: no buttons, known from chat data
+            mark = len(request.sent())
+            await app.process_update(update(app, text=follow, reply_to_message=answer))
+            threaded = len(request.sent())
+            await app.process_update(update(app, text=follow))  # the same words, no reply
+            return request, mark, threaded
+
+    request, mark, threaded = run(scenario())
+    asked = [q.question for q in reversed(seeded.questions())]
+    assert asked == [first, f"{first.rstrip('?')}. {follow}", follow]
+    in_thread = "".join(p["text"] for p in request.sent()[mark:threaded])
+    assert "/SGDDĐT-TCCTTT" in in_thread  # still the Long An dispatch that answered NQ 02
+
+
+def test_a_reply_to_an_answer_is_threaded_after_a_restart(
+    tmp_path: Path, seeded: CorpusStore
+) -> None:
+    """Without the chat's record, the query id on the answer's buttons finds the thread."""
+
+    async def scenario() -> RecordingRequest:
+        async with started(tmp_path, seeded) as (app, request):
+            await app.process_update(update(app, text="Các đơn vị phải làm gì theo NQ 02?"))
+            last = request.messages[-1]
+            assert last.get("reply_markup")
+            app.drop_chat_data(USER)
+            await app.process_update(update(app, text="còn thời hạn?", reply_to_message=last))
+            return request
+
+    run(scenario())
+    assert seeded.questions()[0].question == "Các đơn vị phải làm gì theo NQ 02. còn thời hạn?"

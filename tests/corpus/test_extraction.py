@@ -419,6 +419,17 @@ def test_pdf_rejoins_wrapped_lines() -> None:
     assert "thủ trưởng các đơn vị tổ chức thực hiện." in text
 
 
+def test_pdf_line_end_hyphen_keeps_the_number() -> None:
+    data = _pdf_bytes(
+        [["quyết tâm thực hiện hiệu quả Nghị quyết số 71-", "NQ/TW trong năm học 2026-",
+          "2027; bảo đảm thực hi-", "ện đúng tiến độ.", "- Xây dựng kế hoạch."]]
+    )
+    text = extract_text(data, "a.pdf").text
+    assert "Nghị quyết số 71-NQ/TW trong năm học 2026-2027;" in text
+    assert "bảo đảm thực hiện đúng tiến độ." in text
+    assert "\n- Xây dựng kế hoạch." in text
+
+
 def test_pdf_without_text_layer() -> None:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)

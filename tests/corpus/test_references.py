@@ -8,7 +8,14 @@ import pytest
 
 from corpus.docnumbers import parse_number
 from corpus.parsing import parse_document
-from corpus.references import CAN_CU, MENTION, THUC_HIEN, ParsedReference, extract_references
+from corpus.references import (
+    CAN_CU,
+    MENTION,
+    THUC_HIEN,
+    ParsedReference,
+    cites,
+    extract_references,
+)
 from corpus.text import clean_text
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -157,3 +164,22 @@ def test_split_number_and_no_numbers() -> None:
     assert [r.number.key for r in refs] == ["NQ 71-NQ/TW"]
     assert extract_references("") == []
     assert extract_references("Không có số hiệu văn bản nào ở đây.") == []
+
+
+@pytest.mark.parametrize(
+    ("ref_number", "ref_key", "doc_number", "doc_year", "expected"),
+    [
+        ("58/2014/QH13", "L 58 2014", "58/2010/QH12", 2010, False),  # BHXH is not Viên chức
+        ("58/2010/QH12", "L 58 2010", "58/2010/QH12", 2010, True),
+        ("02-NQ/TW", "NQ 02-NQ/TW 2021", "02-NQ/TW", 2021, True),
+        ("02-NQ/TW", "NQ 02-NQ/TW 2016", "02-NQ/TW", 2021, False),  # another year's NQ 02
+        ("02-NQ/TW", "NQ 02-NQ/TW", "02-NQ/TW", 2021, True),  # no date printed: number decides
+        ("5208/BGDĐT-GDPT", "CV 5208", "5208/BGDĐT-GDPT", 2026, True),
+        ("5208/UBND-VX", "CV 5208", "5208/BGDĐT-GDPT", 2026, False),  # another issuer
+        ("30/2020/NĐ-CP", "NĐ 30 2020", "30/2020/NĐ-CP", 2020, True),
+    ],
+)
+def test_cites_checks_year_and_issuer(
+    ref_number: str, ref_key: str, doc_number: str, doc_year: int, expected: bool
+) -> None:
+    assert cites(ref_number, ref_key, doc_number, doc_year) is expected

@@ -102,3 +102,41 @@ def test_outbox_claims_are_exclusive_and_leased(store: CorpusStore) -> None:
     assert [e.id for e in again] == [e.id for e in first]
     store.finish_outbox([e.id or 0 for e in again])
     assert store.claim_outbox("c", lease=timedelta(seconds=-1)) == []
+
+
+_LUAT_VIEN_CHUC = (
+    "QUỐC HỘI\nLuật số: 58/2010/QH12\nHà Nội, ngày 15 tháng 11 năm 2010\nLUẬT\nVIÊN CHỨC\n"
+    "Căn cứ Hiến pháp năm 1992, Quốc hội ban hành Luật viên chức.\n"
+    "Điều 1. Phạm vi điều chỉnh\nLuật này quy định về viên chức."
+)
+_BLLD = (
+    "QUỐC HỘI\nLuật số: 45/2019/QH14\nHà Nội, ngày 20 tháng 11 năm 2019\nBỘ LUẬT\nLAO ĐỘNG\n"
+    "Điều 219. Sửa đổi, bổ sung một số điều của các luật có liên quan\n"
+    "1. Sửa đổi, bổ sung một số điều của Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa "
+    "đổi, bổ sung theo Luật số 84/2015/QH13 và Luật số 35/2018/QH14:\n"
+    "2. Sửa đổi, bổ sung khoản 1 Điều 45 của Luật Viên chức số 58/2010/QH12 như sau:"
+)
+
+
+def _targets(store: CorpusStore, doc_id: int) -> dict[str, int | None]:
+    return {r.ref_number or r.key: r.target_id for r in store.references_of(doc_id)}
+
+
+def test_a_reference_resolves_on_number_and_year_not_number_alone(store: CorpusStore) -> None:
+    vien_chuc = ingest_text(store, _LUAT_VIEN_CHUC, source_name="luat-vien-chuc.txt")
+    blld = ingest_text(store, _BLLD, source_name="blld.txt")
+    targets = _targets(store, blld.document_id or 0)
+    assert targets["58/2014/QH13"] is None  # Luật Bảo hiểm xã hội is not stored
+    assert targets["58/2010/QH12"] == vien_chuc.document_id
+    citing = {r.ref_number for r in store.cited_by([vien_chuc.document_id or 0])}
+    assert citing == {"58/2010/QH12"}
+
+
+def test_a_later_document_is_linked_only_by_the_references_that_name_it(
+    store: CorpusStore,
+) -> None:
+    blld = ingest_text(store, _BLLD, source_name="blld.txt")
+    vien_chuc = ingest_text(store, _LUAT_VIEN_CHUC, source_name="luat-vien-chuc.txt")
+    targets = _targets(store, blld.document_id or 0)
+    assert targets["58/2014/QH13"] is None
+    assert targets["58/2010/QH12"] == vien_chuc.document_id

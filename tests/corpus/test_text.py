@@ -41,3 +41,46 @@ def test_sentence_over_a_page_break_is_joined_in_pdf_text() -> None:
     assert clean_text("thực hiện./.\fNơi nhận:\n", rejoin_wrapped=True) == "thực hiện./.\n\nNơi nhận:\n"
     assert clean_text("KẾ HOẠCH\fPHỤ LỤC\n", rejoin_wrapped=True) == "KẾ HOẠCH\n\nPHỤ LỤC\n"
     assert "\n\n" in clean_text(f"{body}\fViệt Nam.\n")  # not PDF text: unchanged
+
+
+# A paragraph as pypdf gives it (the 999-CV/BTGDVTU dispatch), line ends where the page cut.
+_PDF_PARAGRAPH = (
+    "- Tổ chức quán triệt, tuyên truyền, triển khai thực hiện Chương trình hành động\n"
+    "số 09-CTrHĐ/TU bằng các hình thức phù hợp nhằm tạo sự thống\n"
+    "nhất trong nhận thức, hành động và quyết tâm thực hiện hiệu quả Nghị quyết số 71-\n"
+    "NQ/TW, Kế hoạch số 15/KH-\n"
+    "CĐN về tổ chức năm học 2026-\n"
+    "2027 và bảo đảm thực hi-\n"
+    "ện đúng tiến độ; TRƯỜNG THPT NGUYỄN TRƯ-\n"
+    "ỜNG TỘ báo cáo kết quả.\n"
+    "- Xây dựng kế hoạch triển khai Chương trình hành động của Thành ủy -\n"
+    "Độc lập - Tự do - Hạnh phúc\n"
+)
+
+
+def test_hyphen_at_a_line_end_keeps_a_document_number_whole() -> None:
+    for wrapped in (False, True):
+        out = clean_text(_PDF_PARAGRAPH, rejoin_wrapped=wrapped)
+        assert "Nghị quyết số 71-NQ/TW," in out
+        assert "Kế hoạch số 15/KH-CĐN về" in out
+        assert "năm học 2026-2027 và" in out
+        assert "71NQ" not in out and "KHCĐN" not in out and "20262027" not in out
+
+
+def test_hyphen_inside_a_syllable_is_dropped() -> None:
+    out = clean_text(_PDF_PARAGRAPH)
+    assert "bảo đảm thực hiện đúng tiến độ" in out
+    assert "TRƯỜNG TỘ" in out
+
+
+def test_list_dashes_and_spaced_dashes_are_kept() -> None:
+    out = clean_text(_PDF_PARAGRAPH)
+    assert out.startswith("- Tổ chức quán triệt")
+    assert "\n- Xây dựng kế hoạch" in out
+    assert "Thành ủy -\nĐộc lập - Tự do - Hạnh phúc" in out
+    assert "09-CTrHĐ/TU" in out
+
+
+def test_wrapped_lines_without_hyphen_are_left_alone_outside_pdf() -> None:
+    out = clean_text(_PDF_PARAGRAPH)
+    assert "Chương trình hành động\nsố 09-CTrHĐ/TU" in out

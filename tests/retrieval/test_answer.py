@@ -12,7 +12,7 @@ from corpus.ingest import ingest_text
 from corpus.models import Document, DocumentStatus
 from corpus.store import CorpusStore
 from retrieval.answers import Answer, Answerer, answer_to_dict
-from retrieval.answers.quoting import ELLIPSIS, quote_segments, trim_quote
+from retrieval.answers.quoting import ELLIPSIS, quote_segments, trim_quote, unmarked
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
 from retrieval.query import parse_query
@@ -47,10 +47,10 @@ def assert_verbatim(store: CorpusStore, answer: Answer) -> None:
     docs = store.documents_by_ids(g.citation.document_id for g in answer.groups)
     for group in answer.groups:
         for q in group.quotes:
-            text = passages[q.passage_id].text
+            text = unmarked(passages[q.passage_id].text)
             pieces = quote_segments(q.text)
             assert pieces and all(piece in text for piece in pieces), q.text
-            span = docs[q.document_id].text[q.start : q.end]
+            span = unmarked(docs[q.document_id].text[q.start : q.end])
             assert span.startswith(pieces[0]) and span.endswith(pieces[-1])
     for ob in answer.obligations:
         action = ob.action.removesuffix(ELLIPSIS)

@@ -15,7 +15,7 @@ from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.answers import Answer, Answerer
 from retrieval.answers.confidence import DEFAULT_THRESHOLDS
-from retrieval.answers.quoting import quote_segments
+from retrieval.answers.quoting import quote_segments, unmarked
 from retrieval.encoder import load_encoder
 from retrieval.indexing import IndexBuilder
 
@@ -48,7 +48,8 @@ def _quoted(answer: Answer, store: CorpusStore) -> None:
     passages = store.passages_by_ids(answer.shown_passage_ids())
     for group in answer.groups:
         for q in group.quotes:
-            assert all(p in passages[q.passage_id].text for p in quote_segments(q.text))
+            source = unmarked(passages[q.passage_id].text)
+            assert all(p in source for p in quote_segments(q.text))
     assert set(answer.cited_passage_ids()) <= answer.shown_passage_ids()
 
 

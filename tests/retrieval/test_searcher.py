@@ -166,3 +166,15 @@ def test_lexical_only_process_keeps_the_dense_index(
     # Loaded from disk and brought up to date: only the new document's passages were embedded.
     assert enc.passages_encoded == len(seeded_store.passages_of(out.document_id or 0))
     assert r.searcher.dense is not None and len(r.searcher.dense) == seeded_store.count_passages()
+
+
+def test_a_thread_prefers_the_documents_it_was_answered_from(seeded_store: CorpusStore) -> None:
+    retriever = IndexBuilder(seeded_store, encoder=None)
+    retriever.refresh()
+    searcher = retriever.searcher
+    query = searcher.parse("công đoàn có quyền và trách nhiệm gì")
+    alone = searcher.search(query, k=3)[0].document_id
+    docs, _ = seeded_store.list_documents(limit=50)
+    seed = next(d.id for d in docs if d.source_name.startswith("seed-000"))
+    assert seed is not None and alone != seed
+    assert searcher.search(query, k=3, prefer={seed})[0].document_id == seed
