@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -41,6 +42,7 @@ from retrieval.answers.model import Answer, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import Duty
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
+from retrieval.answers.reads import RevisionReads
 from retrieval.indexing import IndexBuilder
 from retrieval.query import Query, actor_key, is_small_talk
 from retrieval.searcher import Hit, Searcher
@@ -72,6 +74,8 @@ class Answerer:
         self.max_quotes = max_quotes
         self.llm = llm
         self.thresholds = thresholds or Thresholds()
+        self._reads = RevisionReads(store, -2)
+        self._reads_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, store: CorpusStore, index: IndexBuilder, settings: Any) -> Answerer:
@@ -81,6 +85,13 @@ class Answerer:
     def _searcher(self) -> Searcher:
         """The index's current snapshot (parse, search, mode, weights)."""
         return self.index.searcher
+
+    def _reads_at(self, revision: int) -> RevisionReads:
+        """The store's reads kept for ``revision`` (a new, empty set when it moved on)."""
+        with self._reads_lock:
+            if self._reads.revision != revision:
+                self._reads = RevisionReads(self.store, revision)
+            return self._reads
 
     def answer(
         self,
@@ -99,9 +110,10 @@ class Answerer:
                           mode=searcher.mode, offset=offset)
         hits = searcher.search(query, k=SEARCH_DEPTH + offset) if query else []
         mode = searcher.mode
-        reading = Reading.of_hits(self.store, hits)
+        reads = self._reads_at(searcher.revision)
+        reading = Reading.of_hits(reads, hits)
         ev = evidence(query, hits, reading.passages) if query else None
-        absent = absent_numbers(query, self.store.documents_by_match_keys(query.number_keys))
+        absent = absent_numbers(query, reads.documents_by_match_keys(query.number_keys))
         about_absent = any(not answered_elsewhere(query, n) for n in absent)
         page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)

@@ -25,8 +25,8 @@ from corpus.docnumbers import (
 )
 from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
-from corpus.store import CorpusStore
 from corpus.text import folded_view, strip_diacritics
+from retrieval.answers.reads import StoreReads
 from retrieval.query import Query
 
 SUBJECT = "subject"
@@ -191,7 +191,7 @@ def _doc_year(doc: Document) -> int | None:
 class DirectiveGraph:
     """Graph queries over a store; caches what it reads for the duration of one answer."""
 
-    def __init__(self, store: CorpusStore) -> None:
+    def __init__(self, store: StoreReads) -> None:
         self.store = store
         self._docs: dict[int, Document] = {}
         self._refs: dict[int, list[Reference]] = {}

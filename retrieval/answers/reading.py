@@ -11,20 +11,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus.models import Document, Passage
-from corpus.store import CorpusStore
 from retrieval.answers.graph import DirectiveGraph
+from retrieval.answers.reads import StoreReads
 from retrieval.searcher import Hit
 
 
 @dataclass
 class Reading:
-    store: CorpusStore
+    store: StoreReads
     passages: dict[int, Passage]
     docs: dict[int, Document]
     graph: DirectiveGraph
 
     @classmethod
-    def of_hits(cls, store: CorpusStore, hits: Sequence[Hit]) -> Reading:
+    def of_hits(cls, store: StoreReads, hits: Sequence[Hit]) -> Reading:
         """The passages and documents of ``hits``, loaded."""
         return cls(
             store,
