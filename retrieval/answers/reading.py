@@ -24,13 +24,16 @@ class Reading:
     graph: DirectiveGraph
 
     @classmethod
-    def of_hits(cls, store: StoreReads, hits: Sequence[Hit]) -> Reading:
-        """The passages and documents of ``hits``, loaded."""
+    def of_hits(
+        cls, store: StoreReads, hits: Sequence[Hit], graph: DirectiveGraph | None = None
+    ) -> Reading:
+        """The passages and documents of ``hits``, loaded; ``graph`` over ``store`` when given
+        (one shared between answers), else a new one."""
         return cls(
             store,
             store.passages_by_ids(h.passage_id for h in hits),
             store.documents_by_ids(h.document_id for h in hits),
-            DirectiveGraph(store),
+            graph if graph is not None else DirectiveGraph(store),
         )
 
     def load_documents(self, ids: Iterable[int]) -> dict[int, Document]:
