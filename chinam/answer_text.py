@@ -7,14 +7,20 @@ computed in this process and one received from a running `chinam serve` print th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from retrieval.answers import Answer, answer_to_dict
+if TYPE_CHECKING:
+    from retrieval.answers import Answer
 
 
 def answer_to_text(answer: Answer | Mapping[str, Any]) -> str:
     """Plain-text rendering for the command line (of an answer or of its JSON form)."""
-    data = answer_to_dict(answer) if isinstance(answer, Answer) else answer
+    if isinstance(answer, Mapping):
+        data = answer
+    else:  # imported here: printing a server's answer needs none of the answering code
+        from retrieval.answers import answer_to_dict
+
+        data = answer_to_dict(answer)
     lines: list[str] = []
     if data["status"] == "not_found":
         lines.append("Không tìm thấy văn bản nào trong kho trả lời được câu hỏi này.")

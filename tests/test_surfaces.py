@@ -48,6 +48,7 @@ SURFACES: dict[str, list[str]] = {
         "supersede_document",
         "update_metadata", "upload_file",
         "OlderVersion", "VersionInfo", "document_versions", "restore_version",
+        "local_server",
     ],
 }
 
