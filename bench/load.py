@@ -244,7 +244,8 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
     ratios = [len(o["ms"]) / o["seconds"] / (len(b["ms"]) / b["seconds"])
               for o, b in zip(rounds["ours"], rounds["baseline"], strict=True)]
     return {
-        "baseline": str(sides["baseline"]), "clients": args.clients, "rounds": args.rounds,
+        "baseline_code": args.baseline_label or str(sides["baseline"]), "clients": args.clients,
+        "rounds": args.rounds,
         "per_round": args.per_round, "model": args.model or "(lexical)",
         **{name: side_summary(rs) for name, rs in rounds.items()},
         "ratio_answers_per_s": round(statistics.median(ratios), 2),
@@ -275,6 +276,7 @@ def main() -> int:
     parser.add_argument("--repeat", action="store_true", help="no distinct suffixes")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--baseline", help="another checkout to compare with (see above)")
+    parser.add_argument("--baseline-label", help="how the results name the baseline")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--per-round", type=int, default=230)
     args = parser.parse_args()
