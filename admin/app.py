@@ -59,20 +59,24 @@ def create_app(
     index: IndexBuilder | None = None,
     tokens: list[ApiToken] | None = None,
     refresh_loop: bool = True,
+    process_tokens: list[ApiToken] | None = None,
 ) -> FastAPI:
     """Build the app. Raises :class:`admin.auth.WeakTokenError` for missing or weak tokens.
 
     ``store`` and ``index`` default to the settings' database and model; tests pass
     their own (e.g. a lexical-only or HashEncoder index).
     """
-    registry = TokenRegistry(tokens if tokens is not None else tokens_from_settings(settings))
+    configured = tokens if tokens is not None else tokens_from_settings(settings)
+    registry = TokenRegistry([*configured, *(process_tokens or [])])
     runtime = Runtime(settings, store, index=index)
     runtime.load()
     ctx = AdminContext(
         runtime=runtime,
         registry=registry,
         jobs=IndexJobs(runtime),
-        sessions=SessionCodec(session_secret(settings, registry), registry, runtime.store),
+        # Tokens of this process alone (`chinam ask`'s) do not change the cookie key.
+        sessions=SessionCodec(session_secret(settings, TokenRegistry(configured)), registry,
+                              runtime.store),
     )
 
     app = AdminAPI(

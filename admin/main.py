@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from admin.auth import TokenRegistry, WeakTokenError, tokens_from_settings
@@ -32,12 +34,19 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> int:
         return 2
 
     import uvicorn
+    from pydantic import SecretStr
 
     from admin.app import create_app
+    from admin.auth import ApiToken
+    from retrieval.service import local_server
 
-    app = create_app(settings)
+    local = local_server.LocalServer(local_server.local_url(host, port), os.getpid(),
+                                     local_server.new_token())
+    cli_token = ApiToken(local_server.TOKEN_NAME, "readonly", SecretStr(local.token))
+    app = create_app(settings, process_tokens=[cli_token])
     print(f"Trang quản trị: http://{host}:{port}/admin", file=sys.stderr)
-    uvicorn.Server(server_config(app, settings, host, port)).run()
+    with local_server.announced(Path(settings.data_dir), local):  # for `chinam ask`
+        uvicorn.Server(server_config(app, settings, host, port)).run()
     return 0
 
 

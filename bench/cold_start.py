@@ -4,6 +4,10 @@ Each run is a fresh process. Measured:
 
 - ``ask-hybrid``: ``chinam ask "<question>"`` with the embedding model (lexical + dense);
 - ``ask-lexical``: the same with ``CHINAM_EMBEDDING_MODEL=`` (BM25 only);
+- ``ask-hybrid-serve`` / ``ask-lexical-serve`` (``--only serve``): the same while a
+  `chinam serve` runs on that data directory, so `chinam ask` sends the question to it
+  (run with ``--via server``, the path ``auto`` takes when a server answers, so that a run
+  that answered in its own process fails instead of being counted);
 - ``bot-hybrid`` / ``bot-lexical``: ``chinam bot`` long-polling a fake Bot API server on
   127.0.0.1 (bench/fake_telegram.py); a question is queued before the process starts and the
   time runs from the process start to the fake server receiving the answer's last message
@@ -24,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -71,11 +77,11 @@ def peak_rss(proc: psutil.Popen, samples: list[int]) -> None:
     samples.append(total)
 
 
-def run_ask(data: Path, model: str | None) -> dict[str, float]:
+def run_ask(data: Path, model: str | None, *options: str) -> dict[str, float]:
     """One `chinam ask` process: wall seconds and peak RSS (MiB, sampled every 20 ms)."""
     start = time.perf_counter()
     proc = psutil.Popen(
-        [*CHINAM, "ask", QUESTION],
+        [*CHINAM, "ask", *options, QUESTION],
         env=environment(data, model),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -159,6 +165,42 @@ def prepare(data: Path, model: str | None) -> None:
     )
 
 
+def start_serve(data: Path, model: str | None) -> psutil.Popen:
+    """`chinam serve` on ``data``, once it has announced itself and answers."""
+    from retrieval.service import local_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (data / "serve.log").open("wb")
+    proc = psutil.Popen(
+        [*CHINAM, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=environment(data, model, CHINAM_ADMIN_TOKEN=secrets.token_urlsafe(32)),
+        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    deadline = time.monotonic() + BOT_TIMEOUT
+    while True:
+        server = local_server.find(data)
+        if server is not None and local_server.ask(server, QUESTION) is not None:
+            return proc
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"serve ended or timed out: {(data / 'serve.log').read_text()}")
+        time.sleep(0.3)
+
+
+def measure_served(data: Path, model: str | None, n: int) -> dict[str, Any]:
+    proc = start_serve(data, model)
+    try:
+        return summary([run_ask(data, model, "--via", "server") for _ in range(n)])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except psutil.TimeoutExpired:
+            proc.kill()
+
+
 def measure(n: int, model: str, only: set[str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="chinam-cold-") as tmp:
@@ -169,6 +211,10 @@ def measure(n: int, model: str, only: set[str]) -> dict[str, Any]:
                 runs = [run_ask(data, model_path) for _ in range(n)]
                 results[f"ask-{mode}"] = summary(runs)
                 print(f"ask-{mode}", json.dumps(results[f"ask-{mode}"]), file=sys.stderr)
+            if "serve" in only:
+                results[f"ask-{mode}-serve"] = measure_served(data, model_path, n)
+                print(f"ask-{mode}-serve", json.dumps(results[f"ask-{mode}-serve"]),
+                      file=sys.stderr)
             if "bot" in only:
                 fake = FakeTelegram().start()
                 try:
@@ -186,7 +232,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="the embedding model")
     parser.add_argument("--label", default="current", help="key in cold_start.json")
-    parser.add_argument("--only", choices=["ask", "bot"], action="append")
+    parser.add_argument("--only", choices=["ask", "bot", "serve"], action="append")
     args = parser.parse_args()
     only = set(args.only or ["ask", "bot"])
     results = {

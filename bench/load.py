@@ -11,17 +11,33 @@ server's RSS. Bounded: T seconds, --max-requests, per-request timeout, startup t
 
 Usage: python bench/load.py [--clients 8] [--seconds 30] [--max-requests 5000]
                             [--model hash:64 | PATH | ""] [--database-url URL] [--json OUT]
+
+Comparison mode (``--baseline DIR``, another checkout of the project, e.g. the main branch):
+the samples are ingested once and the data directory copied, then one `chinam serve` runs
+this checkout's code and one the baseline's (each on its own copy, ``PYTHONPATH`` set to its
+checkout). ``--rounds`` rounds follow, the two servers taking turns (ABBA order); in a round a
+server answers the staff questions of bench/staff/questions.jsonl (``--per-round`` of them,
+cycling) with ``--clients`` concurrent clients; each round's questions carry the round's
+suffix, so no server answers a question twice from its query-embedding cache. Reported per
+server: answers/s (median over its rounds), p50/p95 over all its answers, errors; and the
+ratio ours/baseline of each pair of rounds, with their median:
+
+    python bench/load.py --baseline ../main --model ../shared/models/multilingual-e5-small-vi \
+        --clients 8 --rounds 4 --per-round 230 --json bench/results/load.json
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +51,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINAM = Path(sys.executable).with_name("chinam")
+STAFF = ROOT / "bench" / "staff" / "questions.jsonl"
 QUESTIONS = [
     "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?",
     "cac don vi phai lam gi theo nq 02",
@@ -67,10 +84,17 @@ def server_env(args: argparse.Namespace, data_dir: Path, token: str) -> dict[str
 
 
 def start_server(env: dict[str, str], port: int, log: Path, token: str,
-                 timeout: float) -> subprocess.Popen[bytes]:
+                 timeout: float, *, code: Path | None = None) -> subprocess.Popen[bytes]:
+    """`chinam serve` on 127.0.0.1:``port``, ready; with ``code``, that checkout's code."""
     out = log.open("wb")
-    proc = subprocess.Popen([str(CHINAM), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=log.parent, stdout=out, stderr=out)
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    if code is None:
+        proc = subprocess.Popen([str(CHINAM), *serve], env=env, cwd=log.parent,
+                                stdout=out, stderr=out)
+    else:
+        proc = subprocess.Popen([sys.executable, "-m", "chinam.cli", *serve],
+                                env={**env, "PYTHONPATH": str(code)}, cwd=code,
+                                stdout=out, stderr=out)
     deadline = time.monotonic() + timeout
     headers = {"Authorization": f"Bearer {token}"}
     while True:
@@ -131,6 +155,114 @@ async def load(base: str, token: str, args: argparse.Namespace) -> dict[str, Any
     }
 
 
+def staff_questions(path: Path = STAFF) -> list[str]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line)["question"] for line in f if line.strip()]
+
+
+async def answer_all(base: str, token: str, questions: list[str], clients: int,
+                     timeout: float) -> dict[str, Any]:
+    """``questions`` answered by ``clients`` concurrent clients: wall time and latencies."""
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    todo = list(reversed(questions))
+    results: list[tuple[float, int, str]] = []
+
+    async def one_client(http: httpx.AsyncClient) -> None:
+        while todo:
+            question = todo.pop()
+            started = time.perf_counter()
+            try:
+                r = await http.post("/api/v1/ask", json={"question": question})
+                status = r.json().get("status", "") if r.status_code == 200 else ""
+                results.append((time.perf_counter() - started, r.status_code, status))
+            except httpx.HTTPError as exc:
+                results.append((time.perf_counter() - started, 0, type(exc).__name__))
+
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits,
+                                 timeout=timeout) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "ms": [r[0] * 1000 for r in results],
+            "errors": [f"{r[1]} {r[2]}" for r in results if r[1] != 200]}
+
+
+def side_summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    ms = [m for r in rounds for m in r["ms"]]
+    errors = [e for r in rounds for e in r["errors"]]
+    rates = [len(r["ms"]) / r["seconds"] for r in rounds]
+    return {
+        "answers": len(ms), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
+        "answers_per_s": round(statistics.median(rates), 1),
+        "answers_per_s_rounds": [round(x, 1) for x in rates],
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p95_ms": round(float(np.percentile(ms, 95)), 1),
+    }
+
+
+def compare(args: argparse.Namespace) -> dict[str, Any]:
+    """This checkout against ``args.baseline``, taking turns (see the module's docstring)."""
+    token = secrets.token_urlsafe(32)
+    questions = staff_questions()
+    sides = {"baseline": Path(args.baseline).resolve(), "ours": ROOT}
+    with tempfile.TemporaryDirectory(prefix="chinam-load-") as tmp:
+        work = Path(tmp)
+        env = server_env(args, work / "data", token)
+        subprocess.run([str(CHINAM), "ingest", "-q", str(ROOT / "samples")], env=env, cwd=work,
+                       check=True, timeout=args.startup_timeout, stdout=subprocess.DEVNULL)
+        procs: dict[str, subprocess.Popen[bytes]] = {}
+        bases: dict[str, str] = {}
+        try:
+            for name, code in sides.items():
+                data = work / f"data-{name}"
+                shutil.copytree(work / "data", data)
+                port = free_port()
+                procs[name] = start_server(server_env(args, data, token), port,
+                                           work / f"serve-{name}.log", token,
+                                           args.startup_timeout, code=code)
+                bases[name] = f"http://127.0.0.1:{port}"
+            for name in sides:  # warm-up: first-use costs are not load
+                asyncio.run(answer_all(bases[name], token, questions[:20], 1,
+                                       args.request_timeout))
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
+            for r in range(args.rounds):
+                asked = [f"{q} [{r}]" for q in itertools.islice(itertools.cycle(questions),
+                                                                 args.per_round)]
+                order = list(sides) if r % 2 == 0 else list(reversed(sides))
+                for name in order:
+                    rounds[name].append(asyncio.run(answer_all(
+                        bases[name], token, asked, args.clients, args.request_timeout)))
+                    print(f"round {r} {name}: "
+                          f"{len(rounds[name][-1]['ms']) / rounds[name][-1]['seconds']:.1f}/s",
+                          file=sys.stderr)
+            rss = {name: round(psutil.Process(p.pid).memory_info().rss / 1_048_576, 1)
+                   for name, p in procs.items()}
+        finally:
+            for proc in procs.values():
+                stop_server(proc)
+    ratios = [len(o["ms"]) / o["seconds"] / (len(b["ms"]) / b["seconds"])
+              for o, b in zip(rounds["ours"], rounds["baseline"], strict=True)]
+    return {
+        "baseline_code": args.baseline_label or str(sides["baseline"]), "clients": args.clients,
+        "rounds": args.rounds,
+        "per_round": args.per_round, "model": args.model or "(lexical)",
+        **{name: side_summary(rs) for name, rs in rounds.items()},
+        "ratio_answers_per_s": round(statistics.median(ratios), 2),
+        "ratio_rounds": [round(x, 2) for x in ratios],
+        "server_rss_mib": rss, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+    }
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -143,7 +275,18 @@ def main() -> int:
     parser.add_argument("--startup-timeout", type=float, default=300)
     parser.add_argument("--repeat", action="store_true", help="no distinct suffixes")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--baseline", help="another checkout to compare with (see above)")
+    parser.add_argument("--baseline-label", help="how the results name the baseline")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--per-round", type=int, default=230)
     args = parser.parse_args()
+    if args.baseline:
+        result = compare(args)
+        text = json.dumps(result, ensure_ascii=False, indent=1)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+        return 1 if result["ours"]["errors"] or result["baseline"]["errors"] else 0
     token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory(prefix="chinam-load-") as tmp:
         work = Path(tmp)

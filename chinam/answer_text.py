@@ -1,55 +1,77 @@
-"""The plain-text rendering of an answer for the command line."""
+"""The plain-text rendering of an answer for the command line.
+
+It reads the answer's JSON form (:func:`retrieval.answers.answer_to_dict`), so an answer
+computed in this process and one received from a running `chinam serve` print the same.
+"""
 
 from __future__ import annotations
 
-from retrieval.answers import Answer, Obligation
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from retrieval.answers import Answer
 
 
-def answer_to_text(answer: Answer) -> str:
-    """Plain-text rendering for the command line."""
+def answer_to_text(answer: Answer | Mapping[str, Any]) -> str:
+    """Plain-text rendering for the command line (of an answer or of its JSON form)."""
+    if isinstance(answer, Mapping):
+        data = answer
+    else:  # imported here: printing a server's answer needs none of the answering code
+        from retrieval.answers import answer_to_dict
+
+        data = answer_to_dict(answer)
     lines: list[str] = []
-    if answer.status == "not_found":
+    if data["status"] == "not_found":
         lines.append("Không tìm thấy văn bản nào trong kho trả lời được câu hỏi này.")
-        if answer.suggestions:
-            lines.append("Các văn bản hiện có gần nhất: " + "; ".join(answer.suggestions))
-        if answer.tips:
+        if data.get("suggestions"):
+            lines.append("Các văn bản hiện có gần nhất: " + "; ".join(data["suggestions"]))
+        if data.get("tips"):
             lines.append("Gợi ý hỏi lại:")
-            lines += [f"  - {t}" for t in answer.tips]
+            lines += [f"  - {t}" for t in data["tips"]]
         return "\n".join(lines)
-    number_of = {g.citation.document_id: n for n, g in enumerate(answer.groups, start=1)}
-    if answer.prose:
-        lines += [answer.prose, ""]
-    if answer.chains and answer.target is not None:
-        lines.append(f"Văn bản triển khai {answer.target.label}:")
-        lines += [f"  • {c.text()}" for c in answer.chains]
+    groups = data.get("groups") or []
+    number_of = {g["citation"]["document_id"]: n for n, g in enumerate(groups, start=1)}
+    if data.get("prose"):
+        lines += [data["prose"], ""]
+    if data.get("chains") and data.get("target") is not None:
+        lines.append(f"Văn bản triển khai {data['target']['label']}:")
+        lines += [f"  • {line}" for line in data.get("chain_lines") or []]
         lines.append("")
-    if answer.obligations:
-        if answer.unassigned_actor:
-            lines.append(f"Văn bản không giao việc riêng cho {answer.unassigned_actor}; "
+    if data.get("obligations"):
+        if data.get("unassigned_actor"):
+            lines.append(f"Văn bản không giao việc riêng cho {data['unassigned_actor']}; "
                          "dưới đây là việc giao cho các bên khác.")
-        lines.append("Ai phải làm gì:")
-        by_actor: dict[str, list[Obligation]] = {}
-        for ob in answer.obligations:
-            by_actor.setdefault(ob.actor, []).append(ob)
-        for actor, obs in by_actor.items():
-            lines.append(f"• {actor}:")
-            for ob in obs:
-                deadline = f" (thời hạn: {ob.deadline})" if ob.deadline else ""
-                ref = f" [{number_of[ob.document_id]}]" if ob.document_id in number_of else ""
-                lines.append(f"    – “{ob.action}”{deadline}{ref}")
-        lines.append("")
-    for n, group in enumerate(answer.groups, start=1):
-        lines.append(f"[{n}] {group.citation.line()}")
-        for q in group.quotes:
-            where = f" (mục {q.section})" if q.section else ""
-            lines.append(f"    “{q.text}”{where}")
-        for chain in group.citation.implements[:3]:
+        lines += _obligation_lines(data["obligations"], number_of)
+    for n, group in enumerate(groups, start=1):
+        citation = group["citation"]
+        lines.append(f"[{n}] {citation['line']}")
+        for q in group["quotes"]:
+            where = f" (mục {q['section']})" if q.get("section") else ""
+            lines.append(f"    “{q['text']}”{where}")
+        for chain in list(citation.get("implements") or [])[:3]:
             lines.append(f"    ↳ thực hiện: {chain}")
         lines.append("")
-    if answer.related:
+    if data.get("related"):
         lines.append("Văn bản liên quan:")
-        for rel in answer.related:
-            arrow = "triển khai" if rel.relation == "implemented_by" else "thực hiện"
-            lines.append(f"  - {rel.label} ({arrow})")
-    lines.append(f"(chế độ tìm kiếm: {answer.mode})")
+        for rel in data["related"]:
+            arrow = "triển khai" if rel["relation"] == "implemented_by" else "thực hiện"
+            lines.append(f"  - {rel['label']} ({arrow})")
+    lines.append(f"(chế độ tìm kiếm: {data['mode']})")
     return "\n".join(lines).rstrip()
+
+
+def _obligation_lines(obligations: list[dict[str, Any]], number_of: dict[Any, int]) -> list[str]:
+    lines = ["Ai phải làm gì:"]
+    by_actor: dict[str, list[dict[str, Any]]] = {}
+    for ob in obligations:
+        by_actor.setdefault(ob["actor"], []).append(ob)
+    for actor, obs in by_actor.items():
+        lines.append(f"• {actor}:")
+        for ob in obs:
+            deadline = f" (thời hạn: {ob['deadline']})" if ob.get("deadline") else ""
+            doc = ob["document_id"]
+            ref = f" [{number_of[doc]}]" if doc in number_of else ""
+            lines.append(f"    – “{ob['action']}”{deadline}{ref}")
+    lines.append("")
+    return lines

@@ -151,7 +151,33 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask_server(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The answer of a `chinam serve` running on this data directory, if one answers."""
+    from retrieval.service import local_server
+
+    server = local_server.find(Path(_settings(args).data_dir))
+    return local_server.ask(server, args.question) if server is not None else None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    if args.via != "local":
+        data = _ask_server(args)
+        if data is not None:
+            from chinam.answer_text import answer_to_text
+
+            if args.json:
+                _print_json(data)
+            else:
+                print(answer_to_text(data))
+            return 0
+        if args.via == "server":
+            print("Không có `chinam serve` nào đang chạy và trả lời trên thư mục dữ liệu này.",
+                  file=sys.stderr)
+            return 1
+    return _ask_here(args)
+
+
+def _ask_here(args: argparse.Namespace) -> int:
     from chinam.answer_text import answer_to_text
     from retrieval.answers import answer_to_dict
 
@@ -304,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="đặt câu hỏi")
     p.add_argument("question")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--via", choices=["auto", "server", "local"], default="auto",
+                   help="auto: hỏi `chinam serve` đang chạy trên cùng thư mục dữ liệu nếu có, "
+                        "không thì tự trả lời; server: chỉ hỏi máy chủ; local: tự trả lời")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="đánh giá truy hồi trên bộ câu hỏi có nhãn")

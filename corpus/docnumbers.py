@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from corpus.text import strip_diacritics
 
@@ -173,6 +174,11 @@ def _state_code(symbol: str) -> str | None:
 
 def find_numbers(text: str) -> list[tuple[re.Match[str], DocNumber]]:
     """Every document number printed in ``text``, in order, without overlaps."""
+    return list(_find_numbers(text))
+
+
+@lru_cache(maxsize=4096)  # answers read the same documents' numbers question after question
+def _find_numbers(text: str) -> tuple[tuple[re.Match[str], DocNumber], ...]:
     found: list[tuple[re.Match[str], DocNumber]] = []
     taken: list[tuple[int, int]] = []
 
@@ -202,7 +208,7 @@ def find_numbers(text: str) -> list[tuple[re.Match[str], DocNumber]]:
         found.append((m, DocNumber(m.group(0), m.group(1), symbol, _state_code(symbol))))
         taken.append(m.span())
     found.sort(key=lambda pair: pair[0].start())
-    return found
+    return tuple(found)
 
 
 _Q_TYPES = {
@@ -221,6 +227,11 @@ _QUERY_NUMBER = re.compile(
 
 def numbers_in_question(question: str) -> list[DocNumber]:
     """Document numbers a person typed: "NQ 02", "nghi quyet so 02", "02-NQ/TW", "cv5208"."""
+    return list(_numbers_in_question(question))
+
+
+@lru_cache(maxsize=4096)
+def _numbers_in_question(question: str) -> tuple[DocNumber, ...]:
     out: list[DocNumber] = []
     seen: set[str] = set()
     for _, num in find_numbers(question.replace("Đ", "Đ")):
@@ -235,4 +246,4 @@ def numbers_in_question(question: str) -> list[DocNumber]:
         if num.match_key and num.match_key not in seen:
             seen.add(num.match_key)
             out.append(num)
-    return out
+    return tuple(out)

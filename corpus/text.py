@@ -70,6 +70,7 @@ def _strip_word(word: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+@lru_cache(maxsize=4096)
 def strip_diacritics(text: str) -> str:
     """Drop every Vietnamese diacritic ("Nghị quyết" -> "Nghi quyet", "Đ" -> "D")."""
     return _WORD.sub(lambda m: _strip_word(m.group(0)), unicodedata.normalize("NFC", text))
@@ -87,22 +88,43 @@ def _bare_char(ch: str) -> str:
     return (base[:1] or ch).lower()
 
 
+class _BareTable(dict[int, str]):
+    """``str.translate`` table of :func:`_bare_char`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _bare_char(chr(code))
+        return value
+
+
+_BARE_TABLE = _BareTable()
+# Quoting and the confidence check read the same passages for question after question: their
+# matching views are kept for the most recent texts.
+_VIEW_CACHE = 4096
+
+
+@lru_cache(maxsize=_VIEW_CACHE)
 def bare_view(text: str) -> str:
     """Lower case without diacritics, one character per character of ``text``.
 
     Offsets found in the result are offsets into ``text``.
     """
-    return "".join(_bare_char(ch) for ch in text)
+    return text.translate(_BARE_TABLE)
 
 
+@lru_cache(maxsize=_VIEW_CACHE)
 def folded_view(text: str) -> str:
     """Lower case with one tone placement, same length as ``text`` when that is possible."""
     folded = fold(text)
     return folded if len(folded) == len(text) else text.lower()
 
 
+@lru_cache(maxsize=_VIEW_CACHE)
+def _bare_words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(bare_view(text)))
+
+
 def bare_words(text: str) -> list[str]:
-    return _WORD.findall(bare_view(text))
+    return list(_bare_words(text))
 
 
 def has_diacritics(text: str) -> bool:

@@ -56,6 +56,7 @@ def _thesaurus() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
     )
 
 
+@lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)")
 
@@ -65,6 +66,11 @@ def thesaurus_matches(question: str) -> list[tuple[str, str]]:
     ``question``: longest phrase first, each stretch of the question used once, an entry
     skipped when the question already says its official terms. Matched with diacritics when
     the question has them (phrase and terms folded), else on bare letters (both bare)."""
+    return list(_thesaurus_matches(question))
+
+
+@lru_cache(maxsize=1024)  # one answer asks for the same question's matches several times
+def _thesaurus_matches(question: str) -> tuple[tuple[str, str], ...]:
     accented = has_diacritics(question)
     text = fold(question) if accented else strip_diacritics(fold(question))
     text = " ".join(text.split())
@@ -78,7 +84,7 @@ def thesaurus_matches(question: str) -> list[tuple[str, str]]:
                 if not _phrase_pattern(terms).search(text):
                     out.append((m.group(0), terms))
                 break
-    return out
+    return tuple(out)
 
 
 def thesaurus_terms(question: str) -> list[str]:

@@ -154,22 +154,22 @@ def _onnx_available() -> bool:
 def _onnx_model(path: Path, file_name: str, threads: int | None, kwargs: dict[str, Any]) -> Any:
     """The exported model on ONNX Runtime alone when its shape allows (no torch import),
     else through sentence-transformers."""
+    import onnxruntime
+
     from retrieval.onnx_model import load_onnx_model
 
-    options = None
+    options = onnxruntime.SessionOptions()
     if threads:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+    # Idle pool threads sleep instead of spinning: a question's encode then costs half the
+    # CPU time, which concurrent answers on a small machine need (bench/load.py --baseline).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     light = load_onnx_model(path, file_name, options)
     if light is not None:
         return light
     from sentence_transformers import SentenceTransformer
 
-    model_kwargs: dict[str, Any] = {"file_name": file_name}
-    if options is not None:
-        model_kwargs["session_options"] = options
+    model_kwargs: dict[str, Any] = {"file_name": file_name, "session_options": options}
     return SentenceTransformer(str(path), backend="onnx", model_kwargs=model_kwargs, **kwargs)
 
 

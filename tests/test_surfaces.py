@@ -51,6 +51,7 @@ SURFACES: dict[str, list[str]] = {
         "OlderVersion", "VersionInfo", "document_versions", "restore_version",
         "Preview", "VersionContent", "compare_versions", "parse_upload", "publish_upload",
         "version_content", "version_file", "originals",
+        "local_server",
     ],
 }
 

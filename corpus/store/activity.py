@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -30,10 +30,14 @@ from corpus.text import bare
 class ActivityQueries(StoreBase):
     # -- query log and feedback ------------------------------------------------------------
     def log_query(self, entry: QueryLog) -> int:
-        with self.session() as s, s.begin():
-            s.add(entry)
-            s.flush()
-            return entry.id or 0
+        """Store ``entry`` (one INSERT, without the ORM's unit of work: it runs per question)."""
+        table = QueryLog.__table__  # type: ignore[attr-defined]
+        values = {c.name: getattr(entry, c.name) for c in table.columns if c.name != "id"}
+        with self.engine.begin() as conn:
+            key = conn.execute(insert(table).values(**values)).inserted_primary_key
+        new_id = key[0] if key else None
+        entry.id = new_id
+        return int(new_id or 0)
 
     def questions(
         self, *, unanswered: bool | None = None, offset: int = 0, limit: int = 50

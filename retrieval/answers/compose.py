@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -35,11 +36,13 @@ from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, dec
 from retrieval.answers.direct import absent_numbers, answered_elsewhere, direct_answer
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
+from retrieval.answers.graph import DirectiveGraph
 from retrieval.answers.implementing import implementing_page, related_documents
 from retrieval.answers.model import Answer, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
+from retrieval.answers.reads import RevisionReads
 from retrieval.indexing import IndexBuilder
 from retrieval.query import Query, actor_key, actor_words, is_small_talk
 from retrieval.searcher import Hit, Searcher
@@ -50,6 +53,7 @@ MAX_DOCUMENTS = 3
 MAX_QUOTES_PER_DOCUMENT = 3
 OBLIGATION_DOCUMENTS = 2  # documents whose duties an obligation answer lists
 SUGGESTIONS = 3
+GRAPH_ENTRIES = 5_000  # what the shared directive graph may keep before it starts again
 
 
 class Answerer:
@@ -71,6 +75,9 @@ class Answerer:
         self.max_quotes = max_quotes
         self.llm = llm
         self.thresholds = thresholds or Thresholds()
+        self._reads = RevisionReads(store, -2)
+        self._graph = DirectiveGraph(self._reads)
+        self._reads_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, store: CorpusStore, index: IndexBuilder, settings: Any) -> Answerer:
@@ -80,6 +87,17 @@ class Answerer:
     def _searcher(self) -> Searcher:
         """The index's current snapshot (parse, search, mode, weights)."""
         return self.index.searcher
+
+    def _reads_at(self, revision: int) -> tuple[RevisionReads, DirectiveGraph]:
+        """The store's reads and the directive graph kept for ``revision`` (new, empty ones
+        when it moved on; a new graph too when it grew past ``GRAPH_ENTRIES``)."""
+        with self._reads_lock:
+            if self._reads.revision != revision:
+                self._reads = RevisionReads(self.store, revision)
+                self._graph = DirectiveGraph(self._reads)
+            elif len(self._graph) > GRAPH_ENTRIES:
+                self._graph = DirectiveGraph(self._reads)
+            return self._reads, self._graph
 
     def answer(
         self,
@@ -100,9 +118,10 @@ class Answerer:
                           mode=searcher.mode, offset=offset)
         hits = searcher.search(query, k=SEARCH_DEPTH + offset, prefer=prefer) if query else []
         mode = searcher.mode
-        reading = Reading.of_hits(self.store, hits)
+        reads, graph = self._reads_at(searcher.revision)
+        reading = Reading.of_hits(reads, hits, graph)
         ev = evidence(query, hits, reading.passages) if query else None
-        absent = absent_numbers(query, self.store.documents_by_match_keys(query.number_keys))
+        absent = absent_numbers(query, reads.documents_by_match_keys(query.number_keys))
         about_absent = any(not answered_elsewhere(query, n) for n in absent)
         page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)

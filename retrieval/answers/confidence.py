@@ -38,12 +38,15 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from corpus.text import bare_view, folded_view
 from retrieval.analyzer import thesaurus_matches
 from retrieval.query import Query
 from retrieval.searcher import Hit
+
+_WORD = re.compile(r"\w+")
 
 TOP_PASSAGES = 3
 SEARCH_DEPTH = 60  # hits an answer looks at (a superseded document sinks but stays in view)
@@ -91,10 +94,16 @@ def _pairs(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def _passage_words(p: PassageLike, accented: bool) -> list[str]:
-    text = f"{p.context}\n{p.text}"
-    words = re.findall(r"\w+", folded_view(text) if accented else bare_view(text))
-    return [w.lstrip("0") or "0" if w.isdigit() else w for w in words]
+def _text_words(text: str, accented: bool) -> tuple[str, ...]:
+    words = _WORD.findall(folded_view(text) if accented else bare_view(text))
+    return tuple(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _word_sets(text: str, accented: bool) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The words and adjacent word pairs of a passage (kept: passages recur across questions)."""
+    words = _text_words(text, accented)
+    return frozenset(words), frozenset(_pairs(words))
 
 
 def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float]:
@@ -105,12 +114,13 @@ def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float
     synonyms = [(p.split(), set(t.split())) for p, t in thesaurus_matches(query.text)]
     coverage = pair_coverage = 0.0
     for p in passages:
-        pw = _passage_words(p, accented)
-        words, pairs = set(pw), _pairs(pw)
+        word_set, pair_set = _word_sets(f"{p.context}\n{p.text}", accented)
+        words: frozenset[str] = word_set
+        pairs: frozenset[tuple[str, str]] = pair_set
         for phrase, terms in synonyms:  # "sinh con" is covered by a passage on "thai sản"
             if terms <= words:
-                words |= set(phrase)
-                pairs |= _pairs(phrase)
+                words = words | set(phrase)
+                pairs = pairs | _pairs(phrase)
         if qset:
             coverage = max(coverage, len(qset & words) / len(qset))
         if qpairs:

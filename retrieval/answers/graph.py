@@ -25,8 +25,8 @@ from corpus.docnumbers import (
 )
 from corpus.models import Document, DocumentStatus, Reference
 from corpus.references import CAN_CU, THUC_HIEN
-from corpus.store import CorpusStore
 from corpus.text import folded_view, strip_diacritics
+from retrieval.answers.reads import StoreReads
 from retrieval.query import Query
 
 SUBJECT = "subject"
@@ -189,13 +189,22 @@ def _doc_year(doc: Document) -> int | None:
 
 # -- reading the graph ------------------------------------------------------------------------
 class DirectiveGraph:
-    """Graph queries over a store; caches what it reads for the duration of one answer."""
+    """Graph queries over a store; caches what it reads and the chains it finds, so it lives
+    as long as the store's content does not change (one corpus revision). Safe to share
+    between threads: its caches only grow, and a value computed twice is the same."""
 
-    def __init__(self, store: CorpusStore) -> None:
+    def __init__(self, store: StoreReads) -> None:
         self.store = store
         self._docs: dict[int, Document] = {}
         self._refs: dict[int, list[Reference]] = {}
         self._mentions: dict[int, tuple[list[tuple[re.Match[str], DocNumber]], str]] = {}
+        self._chains_up: dict[tuple[int, int], list[Chain]] = {}
+        self._chains_down: dict[tuple[GraphNode, int], list[Chain]] = {}
+
+    def __len__(self) -> int:
+        """How many things it keeps (documents, their texts' mentions, chains)."""
+        return (len(self._docs) + len(self._refs) + len(self._mentions) + len(self._chains_up)
+                + len(self._chains_down))
 
     def _documents(self, ids: Iterable[int]) -> dict[int, Document]:
         wanted = {i for i in ids if i not in self._docs}
@@ -318,6 +327,12 @@ class DirectiveGraph:
 
     def implementers(self, target: GraphNode, *, max_depth: int = MAX_DEPTH) -> list[Chain]:
         """Chains from ``target`` to each stored document implementing it, shortest first."""
+        key = (target, max_depth)
+        if key not in self._chains_down:
+            self._chains_down[key] = self._implementers(target, max_depth)
+        return list(self._chains_down[key])
+
+    def _implementers(self, target: GraphNode, max_depth: int) -> list[Chain]:
         edges = self.edges_into(target, max_depth=max_depth)
         into: dict[str, list[Edge]] = {}
         for e in edges:
@@ -356,6 +371,12 @@ class DirectiveGraph:
 
         Chains run from the highest document reached down to ``doc_id``.
         """
+        key = (doc_id, max_depth)
+        if key not in self._chains_up:
+            self._chains_up[key] = self._implements(doc_id, max_depth)
+        return list(self._chains_up[key])
+
+    def _implements(self, doc_id: int, max_depth: int) -> list[Chain]:
         docs = self._documents([doc_id])
         doc = docs.get(doc_id)
         if doc is None:

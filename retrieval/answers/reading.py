@@ -11,26 +11,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corpus.models import Document, Passage
-from corpus.store import CorpusStore
 from retrieval.answers.graph import DirectiveGraph
+from retrieval.answers.reads import StoreReads
 from retrieval.searcher import Hit
 
 
 @dataclass
 class Reading:
-    store: CorpusStore
+    store: StoreReads
     passages: dict[int, Passage]
     docs: dict[int, Document]
     graph: DirectiveGraph
 
     @classmethod
-    def of_hits(cls, store: CorpusStore, hits: Sequence[Hit]) -> Reading:
-        """The passages and documents of ``hits``, loaded."""
+    def of_hits(
+        cls, store: StoreReads, hits: Sequence[Hit], graph: DirectiveGraph | None = None
+    ) -> Reading:
+        """The passages and documents of ``hits``, loaded; ``graph`` over ``store`` when given
+        (one shared between answers), else a new one."""
         return cls(
             store,
             store.passages_by_ids(h.passage_id for h in hits),
             store.documents_by_ids(h.document_id for h in hits),
-            DirectiveGraph(store),
+            graph if graph is not None else DirectiveGraph(store),
         )
 
     def load_documents(self, ids: Iterable[int]) -> dict[int, Document]:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from corpus.ingest import ingest_bytes, ingest_paths, ingest_text
-from corpus.models import DocumentStatus
+from corpus.models import DocumentStatus, QueryLog
 from corpus.store import CorpusStore, DocumentFilter
 from tests.conftest import SAMPLES
 
@@ -140,3 +140,20 @@ def test_a_later_document_is_linked_only_by_the_references_that_name_it(
     targets = _targets(store, blld.document_id or 0)
     assert targets["58/2014/QH13"] is None
     assert targets["58/2010/QH12"] == vien_chuc.document_id
+
+
+def test_logged_questions_read_back_whole(store: CorpusStore) -> None:
+    first = QueryLog(question="Ai phải làm gì?", channel="api", user_ref="token:x",
+                     status="not_found", latency_ms=12.5, mode="lexical", top_score=0.25,
+                     cited=[3, 1])
+    first_id = store.log_query(first)
+    second_id = store.log_query(QueryLog(question="Hạn báo cáo?"))
+    assert first.id == first_id and second_id > first_id
+    back = store.get_query(first_id)
+    assert back is not None
+    for key in ("question", "channel", "user_ref", "status", "latency_ms", "mode",
+                "top_score", "cited"):
+        assert getattr(back, key) == getattr(first, key), key
+    assert abs((back.asked_at - first.asked_at).total_seconds()) < 1
+    assert [q.id for q in store.questions()] == [second_id, first_id]
+    assert store.get_query(second_id).cited == []  # type: ignore[union-attr]
