@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
 
 from corpus.models import (
@@ -172,6 +173,17 @@ class DocumentQueries(StoreBase):
             return {}
         with self.session() as s:
             rows = s.exec(select(Document).where(col(Document.id).in_(wanted))).all()
+            return {d.id: d for d in rows if d.id is not None}
+
+    def documents_for_index(self, ids: Iterable[int]) -> dict[int, Document]:
+        """:meth:`documents_by_ids` without the documents' texts and raw metadata (the search
+        indexes need neither); reading either on a returned document raises."""
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(Document).options(defer(Document.text), defer(Document.raw))  # type: ignore[arg-type]
+        with self.session() as s:
+            rows = s.exec(stmt.where(col(Document.id).in_(wanted))).all()
             return {d.id: d for d in rows if d.id is not None}
 
     def find_documents(self, number_or_key: str) -> list[Document]:

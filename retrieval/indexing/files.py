@@ -4,10 +4,14 @@ They make restarts cheap; the database stays the source of truth, so anything mi
 unreadable, built under another analyzer or model, or not matching its manifest is rebuilt
 from it.
 
-Each save writes a new generation (``gen-*``: ``bm25/`` and ``dense.faiss``) in a temporary
-directory, renames it into place, then replaces the manifest, which names the generation and
-records each file's row count and SHA-256: a crash leaves the previous generation in force,
-and files changed behind the manifest's back are caught at load. One process per data
+Each save writes a new generation (``gen-*``: ``bm25/`` with one directory per BM25 segment
+and ``rows.npz``, the passage id and content hash of each row and the segments' live-row
+masks; and ``dense.faiss``) in a temporary directory, renames it into place, then replaces
+the manifest, which names the generation and records each file's row count and SHA-256: a
+crash leaves the previous generation in force, and files changed behind the manifest's back
+are caught at load. Segments are immutable: one the previous generation holds is hard-linked
+into the new one with its recorded digest, so an upload writes and hashes only its own small
+segment and the row table, not the whole BM25 index. One process per data
 directory writes them, the one holding ``.writer.lock`` (taken on first save, held until the
 process exits); any other keeps its index in memory only, built from the database.
 """
@@ -27,27 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from corpus.store import PassageRecord
 from retrieval.dense import DenseIndex
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import LexicalIndex, Segment
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 LEXICAL_DIR = "bm25"
+ROWS_FILE = "rows.npz"
 DENSE_FILE = "dense.faiss"
 WRITER_LOCK = ".writer.lock"
 GENERATION = "gen-"
-
-
-def passages_digest(records: Sequence[PassageRecord]) -> str:
-    """Identifies the passages (ids and contents) an index was built from."""
-    h = hashlib.sha256()
-    for r in records:
-        h.update(f"{r.id}:{r.content_hash};".encode())
-    return h.hexdigest()
 
 
 def files_digest(path: Path) -> str:
@@ -87,12 +85,21 @@ def _holds_writer_lock(directory: Path) -> bool:
         return True
 
 
+@dataclass(frozen=True)
+class StoredLexical:
+    """A BM25 index read from disk and the (passage id, content hash) of each of its rows."""
+
+    index: LexicalIndex
+    ids: list[int]
+    hashes: list[str]
+
+
 @dataclass
 class StoredIndexes:
-    """What was usable on disk: the BM25 index with the digest of its passages, and the dense
+    """What was usable on disk: the BM25 index with the passages of its rows, and the dense
     index with the content hash of every passage it holds."""
 
-    lexical: tuple[str, LexicalIndex] | None = None
+    lexical: StoredLexical | None = None
     dense: DenseIndex | None = None
     dense_hashes: dict[int, str] = field(default_factory=dict)
     problem: str | None = None  # why files that were there could not be trusted
@@ -133,10 +140,7 @@ class IndexFiles:
         try:
             files, base = self._generation(manifest)
             if manifest.get("analyzer") == analyzer and manifest.get("passages"):
-                path = base / LEXICAL_DIR
-                _verify(path, files.get("bm25"), manifest["passages"])
-                lexical = LexicalIndex.load(path, manifest["passages"])
-                found.lexical = (manifest["digest"], lexical)
+                found.lexical = _load_lexical(base / LEXICAL_DIR, manifest)
             if model is not None and manifest.get("model") == model:
                 hashes = {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
                 path = base / DENSE_FILE
@@ -189,9 +193,10 @@ class IndexFiles:
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self.directory))
         try:
             files: dict[str, Any] = {}
+            segments: list[dict[str, Any]] = []
             if len(lexical):
-                lexical.save(tmp / LEXICAL_DIR)
-                files["bm25"] = _entry(tmp / LEXICAL_DIR, len(lexical))
+                segments = self._save_lexical(tmp / LEXICAL_DIR, lexical, records, previous)
+                files["rows"] = _entry(tmp / LEXICAL_DIR / ROWS_FILE, len(lexical))
             if dense is not None:
                 dense.save(tmp / DENSE_FILE)
                 files["dense"] = _entry(tmp / DENSE_FILE, len(dense))
@@ -208,7 +213,7 @@ class IndexFiles:
             "analyzer": analyzer,
             "model": model,
             "passages": len(records),
-            "digest": passages_digest(records),
+            "segments": segments,
             "dense_hashes": hashes,
             "generation": name,
             "files": files,
@@ -216,6 +221,35 @@ class IndexFiles:
         _write_atomically(self.directory / MANIFEST, json.dumps(manifest))
         self._remove_all_but(name)
         return True
+
+    def _save_lexical(
+        self, path: Path, lexical: LexicalIndex, records: Sequence[PassageRecord],
+        previous: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Write the row table and the segments the previous generation lacks; link the
+        others. Returns the manifest's segment entries."""
+        path.mkdir()
+        before = {e.get("name"): e for e in previous.get("segments", []) if isinstance(e, dict)}
+        try:
+            _, old_base = self._generation(previous)
+        except FilesMismatch:
+            old_base = None
+        entries = []
+        for seg in lexical.segments:
+            known, target = before.get(seg.name), path / seg.name
+            if known and old_base is not None and _link_tree(old_base / LEXICAL_DIR / seg.name,
+                                                              target):
+                entries.append(known)
+                continue
+            seg.save(target)
+            entries.append({"name": seg.name, **_entry(target, len(seg))})
+        arrays: dict[str, Any] = {
+            "ids": np.asarray([r.id for r in records], dtype=np.int64),
+            "hashes": np.asarray([r.content_hash for r in records], dtype="S64"),
+        }
+        arrays |= {f"alive_{i}": a for i, a in enumerate(lexical.alive) if a is not None}
+        np.savez(path / ROWS_FILE, **arrays)
+        return entries
 
     def _keep_dense(self, previous: dict[str, Any], tmp: Path) -> bool:
         try:
@@ -238,18 +272,57 @@ class IndexFiles:
                     child.unlink(missing_ok=True)
 
 
+def _link_tree(source: Path, target: Path) -> bool:
+    """Hard-link the files of directory ``source`` into a new ``target``; False if it cannot."""
+    try:
+        target.mkdir()
+        for f in source.iterdir():
+            os.link(f, target / f.name)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _load_lexical(path: Path, manifest: dict[str, Any]) -> StoredLexical:
+    """The BM25 segments and row table of a generation, each checked against the manifest."""
+    files, entries = manifest.get("files") or {}, manifest.get("segments")
+    if not isinstance(entries, list) or not entries:
+        raise FilesMismatch("manifest names no BM25 segments (older layout)")
+    segments = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or "/" in name:
+            raise FilesMismatch("manifest names a BM25 segment badly")
+        _verify(path / name, entry, entry.get("rows"), what="bm25/")
+        segments.append(Segment.load(path / name))
+        if len(segments[-1]) != entry["rows"]:
+            raise FilesMismatch(f"BM25 segment {name} holds other rows than its manifest")
+    rows = manifest["passages"]
+    _verify(path / ROWS_FILE, files.get("rows"), rows, what="bm25/")
+    with np.load(path / ROWS_FILE, allow_pickle=False) as table:
+        ids, hashes = table["ids"].tolist(), [h.decode() for h in table["hashes"].tolist()]
+        alive = [table.get(f"alive_{i}")
+                 for i in range(len(segments))]
+    index = LexicalIndex(segments, alive)
+    if not len(index) == len(ids) == len(hashes) == rows:
+        raise FilesMismatch(f"BM25 index holds {len(index)} rows, its manifest {rows}")
+    return StoredLexical(index, ids, hashes)
+
+
 def _entry(path: Path, rows: int) -> dict[str, Any]:
     return {"rows": rows, "sha256": files_digest(path)}
 
 
-def _verify(path: Path, entry: Any, rows: int) -> None:
+def _verify(path: Path, entry: Any, rows: Any, *, what: str = "") -> None:
     """FilesMismatch unless ``path`` has the digest and row count the manifest recorded."""
-    if not isinstance(entry, dict) or entry.get("rows") != rows:
-        raise FilesMismatch(f"manifest has no record of {path.name} with {rows} rows")
+    name = f"{what}{path.name}"
+    if not isinstance(entry, dict) or not isinstance(rows, int) or entry.get("rows") != rows:
+        raise FilesMismatch(f"manifest has no record of {name} with {rows} rows")
     if not path.exists():
-        raise FilesMismatch(f"{path.name} is missing")
+        raise FilesMismatch(f"{name} is missing")
     if files_digest(path) != entry.get("sha256"):
-        raise FilesMismatch(f"{path.name} differs from the manifest (digest)")
+        raise FilesMismatch(f"{name} differs from the manifest (digest)")
 
 
 def _write_atomically(path: Path, text: str) -> None:
