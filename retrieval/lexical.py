@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,14 +55,14 @@ class Segment:
         rows: list[np.ndarray] = []
         lengths: list[int] = []
         for row, doc in enumerate(docs):
-            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in doc if t),
-                              dtype=np.int32, count=-1)
+            counts = Counter(doc)
+            counts.pop("", None)
             lengths.append(max(len(doc), 1))
-            if len(ids):
-                uniq, counts = np.unique(ids, return_counts=True)
-                tids.append(uniq)
-                tfs.append(counts.astype(np.float32))
-                rows.append(np.full(len(uniq), row, dtype=np.int32))
+            if counts:
+                tids.append(np.array([vocab.setdefault(t, len(vocab)) for t in counts],
+                                     dtype=np.int32))
+                tfs.append(np.array(list(counts.values()), dtype=np.float32))
+                rows.append(np.full(len(counts), row, dtype=np.int32))
         return _from_postings(list(vocab), vocab, _cat(tids, np.int32), _cat(rows, np.int32),
                               _cat(tfs, np.float32), np.asarray(lengths, dtype=np.float32))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
-from corpus.models import Document
 from corpus.text import bare
 
 NAMED_TYPES = ("Luật", "Bộ luật", "Điều lệ", "Pháp lệnh", "Hiến pháp")
@@ -28,7 +28,20 @@ _NAME = re.compile(
 )
 
 
-def document_titles(doc: Document) -> set[str]:
+class Named(Protocol):
+    """What is read of a document (corpus.models.Document, corpus.store.DocumentSummary)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def doc_type(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+
+
+def document_titles(doc: Named) -> frozenset[str]:
     """Matching keys of the names a document goes by (empty for dispatches and plans)."""
     texts = [t for t in (doc.title, doc.subject) if t]
     names = {_key(m.group(1)) for text in texts for m in _NAME.finditer(text)}
@@ -36,18 +49,25 @@ def document_titles(doc: Document) -> set[str]:
     if doc.doc_type in NAMED_TYPES and subject and len(subject) < 80:
         full = subject if subject.startswith(doc.doc_type) else f"{doc.doc_type} {subject}"
         names.add(_key(full))
-    return {n for n in names if len(n.split()) >= MIN_WORDS}
+    return frozenset(n for n in names if len(n.split()) >= MIN_WORDS)
 
 
 class TitleIndex:
-    """Name key -> document ids, and the search for the longest names in a question."""
+    """Name key -> document ids, and the search for the longest names in a question.
 
-    def __init__(self, docs: Iterable[Document]) -> None:
+    ``previous`` lends the names it found for the same (type, title, subject): a refresh
+    after an upload reads the titles of the new documents only."""
+
+    def __init__(self, docs: Iterable[Named], previous: TitleIndex | None = None) -> None:
         self._docs: dict[str, set[int]] = {}
+        known = previous._names if previous is not None else {}
+        self._names: dict[tuple[str, str, str | None], frozenset[str]] = {}
         for doc in docs:
             if doc.id is None:
                 continue
-            for name in document_titles(doc):
+            key = (doc.doc_type, doc.title, doc.subject)
+            names = self._names[key] = known[key] if key in known else document_titles(doc)
+            for name in names:
                 self._docs.setdefault(name, set()).add(doc.id)
         self._pattern = (
             re.compile(

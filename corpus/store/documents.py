@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
 
 from corpus.models import (
@@ -21,7 +20,13 @@ from corpus.models import (
     utcnow,
 )
 from corpus.store.base import StoreBase
-from corpus.store.records import AlreadyStored, DocumentFilter, OlderContent, jsonable
+from corpus.store.records import (
+    AlreadyStored,
+    DocumentFilter,
+    DocumentSummary,
+    OlderContent,
+    jsonable,
+)
 from corpus.text import bare, fold, has_diacritics
 
 
@@ -175,16 +180,14 @@ class DocumentQueries(StoreBase):
             rows = s.exec(select(Document).where(col(Document.id).in_(wanted))).all()
             return {d.id: d for d in rows if d.id is not None}
 
-    def documents_for_index(self, ids: Iterable[int]) -> dict[int, Document]:
-        """:meth:`documents_by_ids` without the documents' texts and raw metadata (the search
-        indexes need neither); reading either on a returned document raises."""
-        wanted = list(set(ids))
-        if not wanted:
-            return {}
-        stmt = select(Document).options(defer(Document.text), defer(Document.raw))  # type: ignore[arg-type]
+    def document_summaries(self) -> list[DocumentSummary]:
+        """Every document's names, status and number key (a light read: no texts)."""
+        stmt = sa_select(
+            col(Document.id), col(Document.doc_type), col(Document.title),
+            col(Document.subject), col(Document.status), col(Document.match_key),
+        )
         with self.session() as s:
-            rows = s.exec(stmt.where(col(Document.id).in_(wanted))).all()
-            return {d.id: d for d in rows if d.id is not None}
+            return [DocumentSummary(*row) for row in s.execute(stmt).all()]
 
     def find_documents(self, number_or_key: str) -> list[Document]:
         """Documents whose number, canonical key or match key equals the given spelling."""

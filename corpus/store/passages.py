@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -42,9 +43,9 @@ class PassageQueries(StoreBase):
 
     def passage_hashes(self) -> dict[int, str]:
         """id -> content hash of every passage: what an index compares with what it holds."""
+        stmt = sa_select(col(Passage.id), col(Passage.content_hash))
         with self.session() as s:
-            rows = s.exec(select(col(Passage.id), col(Passage.content_hash))).all()
-            return {pid: h for pid, h in rows if pid is not None}
+            return dict(s.execute(stmt).tuples().all())
 
     def passages_of(self, doc_id: int) -> list[Passage]:
         with self.session() as s:

@@ -140,9 +140,9 @@ class IndexBuilder:
         records = []
         for pid, h in zip(disk.ids, disk.hashes, strict=True):
             found = current.get(pid)
-            # A row whose passage is gone or changed is masked by _apply.
+            # A row whose passage is gone or changed matches no hash: _apply masks it.
             records.append(found if found is not None and found.content_hash == h
-                           else PassageRecord(pid, 0, "", "", h, None))
+                           else PassageRecord(pid, 0, "", "", "", None))
         return records, disk.index
 
     def _apply(
@@ -183,7 +183,8 @@ class IndexBuilder:
         restorer: DiacriticRestorer | None,
         revision: int,
     ) -> Searcher:
-        docs = self.store.documents_for_index({r.document_id for r in records})
+        held = {r.document_id for r in records}
+        docs = {d.id: d for d in self.store.document_summaries() if d.id in held}
         match_keys = {i: d.match_key for i, d in docs.items()}
         return Searcher(
             records=records,
@@ -194,7 +195,7 @@ class IndexBuilder:
             weights=self.weights,
             doc_status={i: d.status for i, d in docs.items()},
             number_documents=number_documents(match_keys, self.store.reference_links()),
-            titles=TitleIndex(docs.values()),
+            titles=TitleIndex(docs.values(), self._searcher.titles),
             restorer=restorer,
             revision=revision,
         )
