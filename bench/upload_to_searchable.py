@@ -4,9 +4,10 @@ A store of N synthetic passages (bench/scale.py's, default 100k; reused from --d
 it exists) is indexed by an IndexBuilder with the hashing encoder at the real model's
 dimension, refreshed by the IndexRefresher as in a serving process (Runtime.after_write asks
 it for a pass). Then, --uploads times: one 50-passage document carrying a word of its own is
-stored, a pass is requested, and the snapshot is searched for that word every 20 ms until
-the new document comes first; the time from the store write to that moment is the upload's
-latency. The document is then deleted and the time until it is no longer found is measured
+stored, a pass is requested, and once the snapshot reaches the new revision (checked every
+20 ms; searching meanwhile would only take the refresh's CPU) it is searched for that word,
+which must find the new document first; the time from the store write to that answer is the
+upload's latency. The document is then deleted and the time until it is no longer found is measured
 the same way. Search latency p50/p95 over 200 questions at the end (with the small segment
 in place) and the RSS of the process.
 
@@ -72,15 +73,19 @@ def _one_upload(store: Any, index: Any, refresher: Any, i: int, tag: str,
     started = time.perf_counter()
     saved = store.save_document(doc, passages, [])
     written = time.perf_counter() - started
+    revision = store.revision()
     refresher.request()
-    _wait(lambda: _first_document(index, word) == saved.id, timeout)
+    _wait(lambda: index.revision >= revision and _first_document(index, word) == saved.id,
+          timeout)
     searchable = time.perf_counter() - started
     refresher.wait_idle(timeout)
     idle = time.perf_counter() - started
     started = time.perf_counter()
     store.delete_document(saved.id)
+    revision = store.revision()
     refresher.request()
-    _wait(lambda: _first_document(index, word) != saved.id, timeout)
+    _wait(lambda: index.revision >= revision and _first_document(index, word) != saved.id,
+          timeout)
     deleted = time.perf_counter() - started
     refresher.wait_idle(timeout)
     return {"store_write_s": written, "searchable_s": searchable, "pass_done_s": idle,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import or_
-from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -43,9 +42,14 @@ class PassageQueries(StoreBase):
 
     def passage_hashes(self) -> dict[int, str]:
         """id -> content hash of every passage: what an index compares with what it holds."""
-        stmt = sa_select(col(Passage.id), col(Passage.content_hash))
-        with self.session() as s:
-            return dict(s.execute(stmt).tuples().all())
+        # The driver's cursor: SQLAlchemy's rows cost ~1 s per 100k here, the dict 0.05 s.
+        with self.engine.connect() as conn:
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(f"SELECT id, content_hash FROM {Passage.__tablename__}")
+                return dict(cursor.fetchall())
+            finally:
+                cursor.close()
 
     def passages_of(self, doc_id: int) -> list[Passage]:
         with self.session() as s:

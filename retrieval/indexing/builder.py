@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 # masked) pass this share of the index, and at least MERGE_MIN_ROWS.
 MERGE_SHARE = 0.05
 MERGE_MIN_ROWS = 2_000
+# The FAISS file is rewritten once this many vectors changed since it was last written (the
+# files keep the previous one meanwhile, and a restart adds the few missing vectors from the
+# database's embedding cache): an upload does not rewrite 150 MiB at 100k passages.
+DENSE_SAVE_CHANGES = 1_000
 
 
 class IndexBuilder:
@@ -65,6 +69,8 @@ class IndexBuilder:
         self._dense: DenseIndex | None = None
         self._dense_hashes: dict[int, str] = {}
         self._disk_lexical: StoredLexical | None = None
+        self._held: dict[int, str] = {}  # id -> content hash of the snapshot's passages
+        self._dense_unsaved = 0  # vectors changed since the dense index was last written
         self._loaded_from_disk = False
         self._disk_problem: str | None = None
         self._lock = threading.Lock()
@@ -110,10 +116,11 @@ class IndexBuilder:
             if not self._loaded_from_disk:
                 self._load_from_disk()
             hashes = self.store.passage_hashes()
-            records, lexical = self._base(hashes, force)
-            records, lexical, added = self._apply(records, lexical, hashes)
+            records, lexical, held = self._base(force)
+            records, lexical, added = self._apply(records, lexical, held, hashes)
+            self._held = hashes
             if self.encoder is not None:
-                self._update_dense(records, progress)
+                self._update_dense(records, hashes, added, progress)
             restorer = self._restorer(self._searcher, lexical, added)
             self._searcher = self._snapshot(records, lexical, restorer, revision)
             log.info(
@@ -126,16 +133,15 @@ class IndexBuilder:
             self._save_to_disk()
             return True
 
-    def _base(
-        self, hashes: Mapping[int, str], force: bool
-    ) -> tuple[list[PassageRecord], LexicalIndex]:
-        """The passages and BM25 index the refresh changes: the current snapshot's, the
-        files' (with the database's passages) at the first refresh, or nothing if ``force``."""
+    def _base(self, force: bool) -> tuple[list[PassageRecord], LexicalIndex, dict[int, str]]:
+        """The passages, BM25 index and id -> content hash of its rows that the refresh
+        changes: the current snapshot's, the files' (with the database's passages) at the first
+        refresh, or nothing if ``force``."""
         disk, self._disk_lexical = self._disk_lexical, None
         if force:
-            return [], LexicalIndex()
+            return [], LexicalIndex(), {}
         if disk is None or self._searcher.revision >= 0:
-            return list(self._searcher.records), self._searcher.lexical
+            return list(self._searcher.records), self._searcher.lexical, self._held
         current = {r.id: r for r in self.store.passages_for_index()}
         records = []
         for pid, h in zip(disk.ids, disk.hashes, strict=True):
@@ -143,20 +149,23 @@ class IndexBuilder:
             # A row whose passage is gone or changed matches no hash: _apply masks it.
             records.append(found if found is not None and found.content_hash == h
                            else PassageRecord(pid, 0, "", "", "", None))
-        return records, disk.index
+        return records, disk.index, {r.id: r.content_hash for r in records}
 
     def _apply(
-        self, records: list[PassageRecord], lexical: LexicalIndex, hashes: Mapping[int, str]
+        self, records: list[PassageRecord], lexical: LexicalIndex, held: Mapping[int, str],
+        hashes: Mapping[int, str],
     ) -> tuple[list[PassageRecord], LexicalIndex, list[PassageRecord]]:
-        """``records`` and ``lexical`` brought to ``hashes`` (the database's passages): rows of
-        removed or changed passages masked, new or changed ones read and appended."""
-        removed = [i for i, r in enumerate(records) if hashes.get(r.id) != r.content_hash]
-        gone = set(removed)
-        kept = [r for i, r in enumerate(records) if i not in gone]
-        held = {r.id for r in kept}
-        added = self.store.passages_for_index([pid for pid in hashes if pid not in held])
-        if not removed and not added:
-            return kept, lexical, added
+        """``records`` (whose ids and hashes are ``held``) and ``lexical`` brought to
+        ``hashes`` (the database's passages): rows of removed or changed passages masked, new
+        or changed ones read and appended. The comparisons are set operations on the two maps'
+        items, so an upload costs its own passages, not a pass over the corpus in Python."""
+        gone = {pid for pid, _ in held.items() - hashes.items()}
+        new = sorted(pid for pid, _ in hashes.items() - held.items())
+        added = self.store.passages_for_index(new)
+        if not gone and not added:
+            return records, lexical, added
+        removed = [i for i, r in enumerate(records) if r.id in gone] if gone else []
+        kept = [r for r in records if r.id not in gone] if gone else records
         lexical = lexical.with_changes(removed, self._tokens(added))
         return kept + added, lexical, added
 
@@ -200,14 +209,19 @@ class IndexBuilder:
             revision=revision,
         )
 
-    def _update_dense(self, records: Sequence[PassageRecord], progress: Progress | None) -> None:
+    def _update_dense(
+        self, records: Sequence[PassageRecord], hashes: Mapping[int, str],
+        added: Sequence[PassageRecord], progress: Progress | None,
+    ) -> None:
         assert self.encoder is not None
         if self._dense is None:
             self._dense = self._new_dense(self.encoder.dim)
-        self._dense_hashes = update_dense(
-            self._dense, self._dense_hashes, records,
+        before = len(self._dense_hashes)
+        self._dense_hashes, changed = update_dense(
+            self._dense, self._dense_hashes, hashes, added, records,
             encoder=self.encoder, store=self.store, progress=progress,
         )
+        self._dense_unsaved += changed if before else DENSE_SAVE_CHANGES
 
     def _new_dense(self, dim: int) -> DenseIndex:
         return DenseIndex(dim, **self._dense_options)
@@ -231,6 +245,7 @@ class IndexBuilder:
         if self.files is None:
             return
         searcher = self._searcher
+        rewrite = self._dense_unsaved >= DENSE_SAVE_CHANGES
         self.files.save(
             revision=searcher.revision,
             analyzer=self.analyzer.signature(),
@@ -239,7 +254,10 @@ class IndexBuilder:
             dense=searcher.dense,
             model=self.encoder.model_id if self.encoder is not None else None,
             dense_hashes=self._dense_hashes,
+            rewrite_dense=rewrite,
         )
+        if rewrite:
+            self._dense_unsaved = 0
 
 
 def number_documents(

@@ -1,19 +1,20 @@
-"""The index files under ``index_dir``: a manifest, the BM25 matrix and the FAISS index.
+"""The index files under ``index_dir``: a manifest, the BM25 segments and the FAISS index.
 
 They make restarts cheap; the database stays the source of truth, so anything missing,
 unreadable, built under another analyzer or model, or not matching its manifest is rebuilt
 from it.
 
-Each save writes a new generation (``gen-*``: ``bm25/`` with one directory per BM25 segment
-and ``rows.npz``, the passage id and content hash of each row and the segments' live-row
-masks; and ``dense.faiss``) in a temporary directory, renames it into place, then replaces
-the manifest, which names the generation and records each file's row count and SHA-256: a
-crash leaves the previous generation in force, and files changed behind the manifest's back
-are caught at load. Segments are immutable: one the previous generation holds is hard-linked
-into the new one with its recorded digest, so an upload writes and hashes only its own small
-segment and the row table, not the whole BM25 index. One process per data
-directory writes them, the one holding ``.writer.lock`` (taken on first save, held until the
-process exits); any other keeps its index in memory only, built from the database.
+Each save writes a new generation (``gen-*``) in a temporary directory: ``bm25/`` with one
+directory per BM25 segment and ``rows.npz`` (each row's passage id and content hash, and the
+segments' live-row masks); ``dense.faiss`` and ``dense-rows.npz`` (each vector's passage id
+and content hash). It renames it into place, then replaces the manifest, which names the
+generation and records each file's row count and SHA-256: a crash leaves the previous
+generation in force, and files changed behind the manifest's back are caught at load.
+Segments are immutable: one the previous generation holds is hard-linked into the new one
+with its recorded digest, so an upload writes and hashes its own small segment and the row
+tables, not the whole BM25 index. One process per data directory writes them, the one
+holding ``.writer.lock`` (taken on first save, held until the process exits); any other
+keeps its index in memory only, built from the database.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 LEXICAL_DIR = "bm25"
 ROWS_FILE = "rows.npz"
+DENSE_ROWS_FILE = "dense-rows.npz"
 DENSE_FILE = "dense.faiss"
 WRITER_LOCK = ".writer.lock"
 GENERATION = "gen-"
@@ -142,7 +144,7 @@ class IndexFiles:
             if manifest.get("analyzer") == analyzer and manifest.get("passages"):
                 found.lexical = _load_lexical(base / LEXICAL_DIR, manifest)
             if model is not None and manifest.get("model") == model:
-                hashes = {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
+                hashes = _dense_hashes(base, files, manifest)
                 path = base / DENSE_FILE
                 _verify(path, files.get("dense"), len(hashes))
                 dense = DenseIndex.load(path, dim, **dense_options)
@@ -183,12 +185,14 @@ class IndexFiles:
         dense: DenseIndex | None,
         model: str | None,
         dense_hashes: dict[int, str],
+        rewrite_dense: bool = True,
     ) -> bool:
-        """Write a new generation and its manifest; False when another process is the writer."""
+        """Write a new generation and its manifest; False when another process is the writer.
+        Without ``rewrite_dense`` the previous generation's dense files are kept when there
+        are some (a restart brings them up to date from the database's embedding cache)."""
         if not self.owns():
             return False
         previous = self.read_manifest() or {}
-        hashes: dict[str, Any] = {str(k): v for k, v in dense_hashes.items()}
         name = f"{GENERATION}{uuid.uuid4().hex[:16]}"
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self.directory))
         try:
@@ -197,14 +201,20 @@ class IndexFiles:
             if len(lexical):
                 segments = self._save_lexical(tmp / LEXICAL_DIR, lexical, records, previous)
                 files["rows"] = _entry(tmp / LEXICAL_DIR / ROWS_FILE, len(lexical))
-            if dense is not None:
+            if dense is not None and not rewrite_dense and self._keep_dense(previous, tmp):
+                files["dense"] = previous["files"]["dense"]
+                files["dense_rows"] = previous["files"]["dense_rows"]
+            elif dense is not None:
                 dense.save(tmp / DENSE_FILE)
                 files["dense"] = _entry(tmp / DENSE_FILE, len(dense))
+                _save_rows(tmp / DENSE_ROWS_FILE, list(dense_hashes), list(dense_hashes.values()))
+                files["dense_rows"] = _entry(tmp / DENSE_ROWS_FILE, len(dense_hashes))
             elif self._keep_dense(previous, tmp):
                 # A lexical-only process keeps the dense index's record for the next hybrid
                 # one, which then updates it incrementally instead of rebuilding it.
-                model, hashes = previous.get("model"), previous.get("dense_hashes", {})
+                model = previous.get("model")
                 files["dense"] = previous["files"]["dense"]
+                files["dense_rows"] = previous["files"]["dense_rows"]
             tmp.rename(self.directory / name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -214,7 +224,6 @@ class IndexFiles:
             "model": model,
             "passages": len(records),
             "segments": segments,
-            "dense_hashes": hashes,
             "generation": name,
             "files": files,
         }
@@ -243,21 +252,20 @@ class IndexFiles:
                 continue
             seg.save(target)
             entries.append({"name": seg.name, **_entry(target, len(seg))})
-        arrays: dict[str, Any] = {
-            "ids": np.asarray([r.id for r in records], dtype=np.int64),
-            "hashes": np.asarray([r.content_hash for r in records], dtype="S64"),
-        }
-        arrays |= {f"alive_{i}": a for i, a in enumerate(lexical.alive) if a is not None}
-        np.savez(path / ROWS_FILE, **arrays)
+        masks = {f"alive_{i}": a for i, a in enumerate(lexical.alive) if a is not None}
+        _save_rows(path / ROWS_FILE, [r.id for r in records], [r.content_hash for r in records],
+                   **masks)
         return entries
 
     def _keep_dense(self, previous: dict[str, Any], tmp: Path) -> bool:
         try:
             files, base = self._generation(previous)
-            if "dense" not in files or not (base / DENSE_FILE).is_file():
+            if "dense" not in files or "dense_rows" not in files:
                 return False
             os.link(base / DENSE_FILE, tmp / DENSE_FILE)
+            os.link(base / DENSE_ROWS_FILE, tmp / DENSE_ROWS_FILE)
         except (FilesMismatch, OSError):
+            (tmp / DENSE_FILE).unlink(missing_ok=True)
             return False
         return True
 
@@ -270,6 +278,28 @@ class IndexFiles:
                     shutil.rmtree(child, ignore_errors=True)
                 else:
                     child.unlink(missing_ok=True)
+
+
+def _save_rows(path: Path, ids: Sequence[int], hashes: Sequence[str], **extra: Any) -> None:
+    """Passage ids and content hashes, row by row (and ``extra`` arrays), in one .npz."""
+    np.savez(path, ids=np.asarray(ids, dtype=np.int64),
+             hashes=np.asarray(hashes, dtype="S64"), **extra)
+
+
+def _read_rows(path: Path) -> tuple[list[int], list[str]]:
+    with np.load(path, allow_pickle=False) as table:
+        return table["ids"].tolist(), [h.decode() for h in table["hashes"].tolist()]
+
+
+def _dense_hashes(base: Path, files: dict[str, Any], manifest: dict[str, Any]) -> dict[int, str]:
+    """passage id -> content hash of the dense index's vectors, checked against the manifest
+    (the manifest itself held them before December 2026)."""
+    if "dense_rows" not in files:
+        return {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
+    entry = files["dense_rows"]
+    _verify(base / DENSE_ROWS_FILE, entry, entry.get("rows") if isinstance(entry, dict) else None)
+    ids, hashes = _read_rows(base / DENSE_ROWS_FILE)
+    return dict(zip(ids, hashes, strict=True))
 
 
 def _link_tree(source: Path, target: Path) -> bool:
@@ -300,10 +330,9 @@ def _load_lexical(path: Path, manifest: dict[str, Any]) -> StoredLexical:
             raise FilesMismatch(f"BM25 segment {name} holds other rows than its manifest")
     rows = manifest["passages"]
     _verify(path / ROWS_FILE, files.get("rows"), rows, what="bm25/")
+    ids, hashes = _read_rows(path / ROWS_FILE)
     with np.load(path / ROWS_FILE, allow_pickle=False) as table:
-        ids, hashes = table["ids"].tolist(), [h.decode() for h in table["hashes"].tolist()]
-        alive = [table.get(f"alive_{i}")
-                 for i in range(len(segments))]
+        alive = [table.get(f"alive_{i}") for i in range(len(segments))]
     index = LexicalIndex(segments, alive)
     if not len(index) == len(ids) == len(hashes) == rows:
         raise FilesMismatch(f"BM25 index holds {len(index)} rows, its manifest {rows}")

@@ -1,6 +1,7 @@
 """The incremental refresh: an upload, a deletion and an edit each reach the snapshot, reading
 only the passages that changed, and leave it ranking as a build from scratch would."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -119,8 +120,12 @@ def test_a_restart_picks_up_changes_made_while_down_from_its_files(
     index_dir = tmp_path / "index"
     first = IndexBuilder(seeded_store, encoder=HashEncoder(32), index_dir=index_dir)
     first.refresh()
+    dense_entry = json.loads((index_dir / "manifest.json").read_text())["files"]["dense"]
     assert ingest_text(seeded_store, EXTRA, source_name="cv-4321.txt").ok
     first.refresh()  # saved with a small segment beside the large one
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert len(manifest["segments"]) == 2
+    assert manifest["files"]["dense"] == dense_entry  # a few new vectors: FAISS file kept
     victim = first.searcher.records[0].document_id
     seeded_store.delete_document(victim)  # while no process runs
     reads = _Reads(seeded_store)
