@@ -11,6 +11,11 @@ upload's latency. The document is then deleted and the time until it is no longe
 the same way. Search latency p50/p95 over 200 questions at the end (with the small segment
 in place) and the RSS of the process.
 
+--ab-bm25s DIR compares search latency, question by question in this process, with the
+lexical index main used until December 2026: a bm25s index saved in DIR (the ``bm25``
+directory of an index generation written by that code for the same passages), behind the
+same Searcher, dense index and restorer; only the lexical scoring differs.
+
 --code PATH imports the project from another checkout (e.g. main's) for a baseline in the
 same conditions; that checkout keeps its own index files (--index-dir). A replica of the
 baseline rebuilt its token cache at its first refresh after a start, so one warm-up upload
@@ -98,10 +103,77 @@ def _questions(index: Any, n: int) -> list[str]:
     from bench.scale import QUESTIONS
 
     rng = random.Random(3)
-    records = index.searcher.records
+    records = sorted(index.searcher.records, key=lambda r: r.id)  # the same in any row order
     sampled = [" ".join(records[rng.randrange(len(records))].text.split()[:12])
                for _ in range(max(0, n - len(QUESTIONS)))]
     return (QUESTIONS + sampled)[:n]
+
+
+class Bm25sIndex:
+    """main's lexical index until December 2026: bm25s over rows in passage id order."""
+
+    def __init__(self, directory: Path) -> None:
+        import bm25s
+
+        self._bm25 = bm25s.BM25.load(str(directory))
+        self._vocab = dict(self._bm25.vocab_dict)
+        self._size = int(self._bm25.scores["num_docs"])
+
+    def __len__(self) -> int:
+        return self._size
+
+    def vocabulary(self) -> list[str]:
+        return [t for t in self._vocab if t]
+
+    def document_frequency(self, token: str) -> int:
+        tid = self._vocab.get(token)
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid]) if tid else 0
+
+    def top(self, query_tokens: list[str], k: int) -> tuple[Any, Any]:
+        import numpy as np
+
+        known = [t for t in query_tokens if t in self._vocab and t]
+        scores = (np.asarray(self._bm25.get_scores(known), dtype=np.float32) if known
+                  else np.zeros(self._size, dtype=np.float32))
+        part = np.argpartition(-scores, k - 1)[:k]
+        order = part[np.argsort(-scores[part], kind="stable")]
+        order = order[scores[order] > 0]
+        return order.astype(np.int64), scores[order]
+
+
+def compare_with_bm25s(index: Any, directory: Path, questions: list[str]) -> dict[str, Any]:
+    """Search latency of the current snapshot and of the same one over bm25s, alternating
+    question by question (so both meet the same machine load), and whether their first ten
+    hits are the same."""
+    import dataclasses
+
+    from bench.scale import percentiles
+    from retrieval.diacritics import DiacriticRestorer
+
+    ours = index.searcher
+    old_lexical = Bm25sIndex(directory)
+    if len(old_lexical) != len(ours.records):
+        raise SystemExit(f"{directory} holds {len(old_lexical)} rows, the index {len(ours)}")
+    theirs = dataclasses.replace(
+        ours, records=sorted(ours.records, key=lambda r: r.id), lexical=old_lexical,
+        restorer=DiacriticRestorer.for_index(old_lexical),
+    )
+    times: dict[str, list[float]] = {"segmented": [], "bm25s": []}
+    same = 0
+    pairs = [("segmented", ours), ("bm25s", theirs)]
+    for i, q in enumerate(questions):
+        hits = {}
+        # Each goes first on every other question: the second meets the query cache warm.
+        for name, searcher in pairs if i % 2 else pairs[::-1]:
+            started = time.perf_counter()
+            hits[name] = searcher.search(searcher.parse(q), k=30)
+            times[name].append((time.perf_counter() - started) * 1000)
+        same += [h.passage_id for h in hits["segmented"][:10]] == [
+            h.passage_id for h in hits["bm25s"][:10]]
+    out: dict[str, Any] = {name: percentiles(ms) for name, ms in times.items()}
+    out["same_top10"] = f"{same}/{len(questions)}"
+    return out
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -133,13 +205,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     uploads = [_one_upload(store, index, refresher, i, tag, args.timeout)
                for i in range(1, args.uploads + 1)]
     out["uploads"] = uploads
-    for key in uploads[0]:
+    for key in uploads[0] if uploads else ():
         values = sorted(u[key] for u in uploads)
         out[f"{key}_median"] = round(values[len(values) // 2], 2)
         out[f"{key}_max"] = round(values[-1], 2)
     searcher = index.searcher
+    questions = _questions(index, args.questions)
     out["search_ms"] = latency(lambda q: searcher.search(searcher.parse(q), k=30),
-                               _questions(index, args.questions), args.budget_seconds)
+                               questions, args.budget_seconds)
+    if args.ab_bm25s is not None:
+        out["search_ms_ab"] = compare_with_bm25s(index, args.ab_bm25s, questions)
     out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     refresher.stop()
     store.engine.dispose()
@@ -160,6 +235,8 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="checkout whose project code is measured (default: this one)")
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false")
+    parser.add_argument("--ab-bm25s", type=Path,
+                        help="a bm25s index directory of the same passages (see above)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     _import_project(args.code.resolve())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -26,6 +27,12 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
+# A token's weights (idf * tf / (tf + norm), per row) depend on the collection's statistics,
+# fixed within one index: those of long postings lists are kept, up to CACHE_POSTINGS in all
+# (64 MiB), so a common syllable costs a question one scattered add, as bm25s's precomputed
+# matrix did (a quarter of this budget left search p50 at 100k passages 1.07x bm25s's).
+CACHE_MIN_POSTINGS = 4_096
+CACHE_POSTINGS = 16_000_000
 
 _ARRAYS = ("indptr", "rows", "tf", "lengths")
 
@@ -184,6 +191,9 @@ class LexicalIndex:
             np.where(m, k1 * ((1 - b) + b * s.lengths / self.avgdl), np.inf).astype(np.float32)
             for s, m in zip(self.segments, live, strict=True)
         ]
+        self._cache: dict[tuple[int, int], np.ndarray] = {}
+        self._cached = 0
+        self._cache_lock = threading.Lock()
         self._df = [
             s.document_frequencies() if a is None else _live_frequencies(s, a)
             if i or first_frequencies is None else first_frequencies
@@ -256,27 +266,46 @@ class LexicalIndex:
         for t in query_tokens:
             if t:
                 counts[t] = counts.get(t, 0) + 1
-        n = self._size
-        parts: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        total = np.zeros(len(self._live_mask), dtype=np.float32)
         for token, times in counts.items():
             df = self._frequency(token)
             if not df:
                 continue
-            idf = times * math.log(1 + (n - df + 0.5) / (df + 0.5))
-            for seg, norm, offset in zip(self.segments, self._norm, self._offsets, strict=False):
+            idf = math.log(1 + (self._size - df + 0.5) / (df + 0.5))
+            for i, seg in enumerate(self.segments):
                 tid = seg.vocab.get(token)
                 if tid is None:
                     continue
                 lo, hi = seg.indptr[tid], seg.indptr[tid + 1]
-                rows, tf = seg.rows[lo:hi], seg.tf[lo:hi]
-                parts.append(rows + offset if offset else rows)
-                weights.append(idf * tf / (tf + norm[rows]))
-        if not parts:
-            return np.zeros(n, dtype=np.float32)
-        total = np.bincount(np.concatenate(parts), weights=np.concatenate(weights),
-                            minlength=len(self._live_mask)).astype(np.float32)
-        return total if n == len(total) else total[self._live_rows]
+                part = self._weights(i, tid, lo, hi, idf)
+                if times > 1:
+                    part = part * np.float32(times)
+                offset = self._offsets[i]
+                # np.add.at: 3x faster than total[rows] += part at 90k rows (numpy 2)
+                np.add.at(total[offset:] if offset else total, seg.rows[lo:hi], part)
+        return total if self._size == len(total) else total[self._live_rows]
+
+    def _weights(self, i: int, tid: int, lo: int, hi: int, idf: float) -> np.ndarray:
+        """idf * tf / (tf + norm) of token ``tid``'s rows in segment ``i`` (read-only)."""
+        key = (i, tid)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        seg = self.segments[i]
+        tf = seg.tf[lo:hi]
+        part = self._norm[i][seg.rows[lo:hi]]
+        part += tf
+        np.divide(tf, part, out=part)
+        part *= np.float32(idf)
+        if hi - lo >= CACHE_MIN_POSTINGS:
+            part.flags.writeable = False
+            with self._cache_lock:
+                while self._cache and self._cached + len(part) > CACHE_POSTINGS:
+                    self._cached -= len(self._cache.pop(next(iter(self._cache))))
+                if len(part) <= CACHE_POSTINGS and key not in self._cache:
+                    self._cache[key] = part
+                    self._cached += len(part)
+        return part
 
     def vocabulary(self) -> list[str]:
         """Every token some live row holds."""
