@@ -88,3 +88,18 @@ def test_a_segment_survives_saving(tmp_path: Path) -> None:
     merged = merge_segments([(back, None)])
     _assert_same(LexicalIndex([back]), LexicalIndex([seg]))
     _assert_same(LexicalIndex([merged]), LexicalIndex([seg]))
+
+
+def test_cached_weights_give_the_same_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import retrieval.lexical as lexical
+
+    docs = _docs(random.Random(4), 200)
+    plain = [LexicalIndex.build(docs).scores(q) for q in QUERIES]
+    monkeypatch.setattr(lexical, "CACHE_MIN_POSTINGS", 1)
+    for budget in (10_000, 150):  # everything kept; entries evicted
+        monkeypatch.setattr(lexical, "CACHE_POSTINGS", budget)
+        index = LexicalIndex.build(docs)
+        for _ in range(3):
+            for q, expected in zip(QUERIES, plain, strict=True):
+                np.testing.assert_array_equal(index.scores(q), expected)
+        assert 0 < index._cached <= budget
