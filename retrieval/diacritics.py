@@ -20,6 +20,7 @@ restored 74.2 % of the same syllables.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -75,11 +76,8 @@ class DiacriticRestorer:
         self._frequency = frequency
         self._documents = max(documents, 1)
         self._smoothing = smoothing
-        self._extra: dict[str, int] = {}
-        boost = max(1, round(PHRASE_SHARE * documents))
-        for phrase in phrases:
-            for token in (*phrase, *(f"{a}_{b}" for a, b in pairwise(phrase))):
-                self._extra[token] = self._extra.get(token, 0) + boost
+        self._phrases = tuple(phrases)
+        self._extra = _phrase_counts(self._phrases, documents)
         self._candidates: dict[str, list[str]] = {}
         syllables = {t for t in vocabulary if _is_syllable(t)}
         syllables.update(t for t in self._extra if _is_syllable(t))
@@ -91,6 +89,21 @@ class DiacriticRestorer:
         return cls(
             index.vocabulary(), index.document_frequency, len(index), phrases=question_phrases()
         )
+
+    def updated(self, index: LexicalIndexLike, new_tokens: Iterable[str]) -> DiacriticRestorer:
+        """This restorer over ``index``, a changed copy of its index whose new passages hold
+        ``new_tokens``: their syllables join the candidates (a syllable whose passages were
+        all removed stays one, at frequency 0, until the next full build)."""
+        out = copy.copy(self)
+        out._frequency, out._documents = index.document_frequency, max(len(index), 1)
+        out._extra = _phrase_counts(self._phrases, len(index))
+        candidates = out._candidates = dict(self._candidates)
+        for syllable in {t for t in new_tokens if _is_syllable(t)}:
+            key = strip_diacritics(syllable)
+            known = candidates.get(key, [])
+            if syllable not in known:
+                candidates[key] = sorted([*known, syllable])
+        return out
 
     def _count(self, token: str) -> int:
         return self._frequency(token) + self._extra.get(token, 0)
@@ -139,6 +152,15 @@ class DiacriticRestorer:
         for came in reversed(back):
             path.append(came[path[-1]])
         return path[::-1]
+
+
+def _phrase_counts(phrases: Iterable[tuple[str, ...]], documents: int) -> dict[str, int]:
+    boost = max(1, round(PHRASE_SHARE * documents))
+    extra: dict[str, int] = {}
+    for phrase in phrases:
+        for token in (*phrase, *(f"{a}_{b}" for a, b in pairwise(phrase))):
+            extra[token] = extra.get(token, 0) + boost
+    return extra
 
 
 def _is_syllable(token: str) -> bool:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
-from corpus.models import Document
 from corpus.text import bare, bare_view
 from retrieval.query import question_tokens
 
@@ -33,7 +33,26 @@ _NAME = re.compile(
 )
 
 
-def document_titles(doc: Document) -> set[str]:
+class Named(Protocol):
+    """What is read of a document (corpus.models.Document, corpus.store.DocumentSummary)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def doc_type(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def issuer(self) -> str | None: ...
+    @property
+    def parent_issuer(self) -> str | None: ...
+    @property
+    def place(self) -> str | None: ...
+
+
+def document_titles(doc: Named) -> frozenset[str]:
     """Matching keys of the names a document goes by (empty for dispatches and plans)."""
     texts = [t for t in (doc.title, doc.subject) if t]
     names = {_key(m.group(1)) for text in texts for m in _NAME.finditer(text)}
@@ -41,7 +60,7 @@ def document_titles(doc: Document) -> set[str]:
     if doc.doc_type in NAMED_TYPES and subject and len(subject) < 80:
         full = subject if subject.startswith(doc.doc_type) else f"{doc.doc_type} {subject}"
         names.add(_key(full))
-    return {n for n in names if len(n.split()) >= MIN_WORDS}
+    return frozenset(n for n in names if len(n.split()) >= MIN_WORDS)
 
 
 # Bodies of a province or a city whose name people add the province to ("Sở GD&ĐT Long An");
@@ -62,7 +81,7 @@ def issuer_key(text: str) -> str:
     return " ".join(w for w in words if w not in _PROVINCE_WORDS)
 
 
-def issuer_names(doc: Document) -> set[str]:
+def issuer_names(doc: Named) -> set[str]:
     """Keys of "issuer + province" names of a local document: its issuer with its place, the
     short "Sở GD Long An" form, and its parent body when that names the place ("UBND tỉnh
     Long An")."""
@@ -85,15 +104,22 @@ def _alternation(keys: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class TitleIndex:
-    """Name key -> document ids, and the search for the longest names in a question."""
+    """Name key -> document ids, and the search for the longest names in a question.
 
-    def __init__(self, docs: Iterable[Document]) -> None:
+    ``previous`` lends the names it found for the same (type, title, subject): a refresh
+    after an upload reads the titles of the new documents only."""
+
+    def __init__(self, docs: Iterable[Named], previous: TitleIndex | None = None) -> None:
         self._docs: dict[str, set[int]] = {}
         self._issuers: dict[str, set[int]] = {}
+        known = previous._names if previous is not None else {}
+        self._names: dict[tuple[str, str, str | None], frozenset[str]] = {}
         for doc in docs:
             if doc.id is None:
                 continue
-            for name in document_titles(doc):
+            key = (doc.doc_type, doc.title, doc.subject)
+            names = self._names[key] = known[key] if key in known else document_titles(doc)
+            for name in names:
                 self._docs.setdefault(name, set()).add(doc.id)
             for name in issuer_names(doc):
                 self._issuers.setdefault(name, set()).add(doc.id)

@@ -30,7 +30,8 @@ SURFACES: dict[str, list[str]] = {
     "corpus.extraction": ["SUPPORTED_SUFFIXES", "Extracted", "ExtractionError", "extract_text"],
     "corpus.parsing": ["ParsedDocument", "parse_document"],
     "corpus.store": [
-        "AlreadyStored", "CorpusStore", "DocumentFilter", "OlderContent", "PassageRecord",
+        "AlreadyStored", "CorpusStore", "DocumentFilter", "DocumentSummary", "OlderContent",
+        "PassageRecord",
         "ReferenceLink",
     ],
     "retrieval": ["answers", "encoder", "evaluate", "indexing", "query", "searcher", "service"],

@@ -11,6 +11,7 @@ from corpus.store.passages import PassageQueries
 from corpus.store.records import (
     AlreadyStored,
     DocumentFilter,
+    DocumentSummary,
     OlderContent,
     PassageRecord,
     ReferenceLink,
@@ -25,6 +26,7 @@ __all__ = [
     "AlreadyStored",
     "CorpusStore",
     "DocumentFilter",
+    "DocumentSummary",
     "OlderContent",
     "PassageRecord",
     "ReferenceLink",

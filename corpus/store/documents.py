@@ -25,6 +25,7 @@ from corpus.store.base import StoreBase
 from corpus.store.records import (
     AlreadyStored,
     DocumentFilter,
+    DocumentSummary,
     OlderContent,
     jsonable,
     jsonable_fields,
@@ -201,6 +202,16 @@ class DocumentQueries(StoreBase):
         with self.session() as s:
             rows = s.exec(select(Document).where(col(Document.id).in_(wanted))).all()
             return {d.id: d for d in rows if d.id is not None}
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        """Every document's names, status and number key (a light read: no texts)."""
+        stmt = sa_select(
+            col(Document.id), col(Document.doc_type), col(Document.title),
+            col(Document.subject), col(Document.status), col(Document.match_key),
+            col(Document.issuer), col(Document.parent_issuer), col(Document.place),
+        )
+        with self.session() as s:
+            return [DocumentSummary(*row) for row in s.execute(stmt).all()]
 
     def find_documents(self, number_or_key: str) -> list[Document]:
         """Documents whose number, canonical key or match key equals the given spelling."""

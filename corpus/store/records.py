@@ -22,6 +22,21 @@ class PassageRecord:
 
 
 @dataclass(frozen=True)
+class DocumentSummary:
+    """What the search indexes need of a document: its names, status and number key."""
+
+    id: int
+    doc_type: str
+    title: str
+    subject: str | None
+    status: str
+    match_key: str | None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
 class ReferenceLink:
     """What the search needs of a reference: who cites, whom (when stored) and by what key."""
 

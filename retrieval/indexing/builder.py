@@ -1,19 +1,23 @@
 """Builds and refreshes the search snapshot from the database, and keeps the index files.
 
-:meth:`IndexBuilder.refresh` brings the indexes up to the corpus revision incrementally: new
-or changed passages are tokenised and embedded (embeddings come from the database cache when
-the same text under the same model was embedded before), removed ones dropped; then a new
-:class:`~retrieval.searcher.Searcher` replaces the old one whole. Index files under
-``index_dir`` make restarts cheap and are checked against the database on every refresh.
+:meth:`IndexBuilder.refresh` brings the indexes up to the corpus revision incrementally: it
+compares the passages' ids and content hashes with those the index holds, reads only the new
+or changed passages, tokenises them into a small BM25 segment beside the large one and embeds
+them (embeddings come from the database cache when the same text under the same model was
+embedded before), and masks the rows of removed ones; then a new
+:class:`~retrieval.searcher.Searcher` replaces the old one whole. Once the small segment and
+the masked rows outgrow ``MERGE_SHARE`` of the index, the segments are merged into one, after
+the new snapshot is published. Index files under ``index_dir`` make restarts cheap and are
+checked against the database on every refresh.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from corpus.hashing import embed_text
@@ -22,13 +26,22 @@ from retrieval.analyzer import Analyzer
 from retrieval.dense import APPROXIMATE_ABOVE, NPROBE, DenseIndex
 from retrieval.diacritics import DiacriticRestorer
 from retrieval.encoder import Encoder
-from retrieval.indexing.files import IndexFiles, passages_digest
+from retrieval.indexing.files import IndexFiles, StoredLexical
 from retrieval.indexing.vectors import Progress, update_dense
 from retrieval.lexical import LexicalIndex
 from retrieval.searcher import Searcher, SearchWeights
 from retrieval.titles import TitleIndex
 
 log = logging.getLogger(__name__)
+
+# The BM25 segments are merged into one once the rows outside the large one (added or
+# masked) pass this share of the index, and at least MERGE_MIN_ROWS.
+MERGE_SHARE = 0.05
+MERGE_MIN_ROWS = 2_000
+# The FAISS file is rewritten once this many vectors changed since it was last written (the
+# files keep the previous one meanwhile, and a restart adds the few missing vectors from the
+# database's embedding cache): an upload does not rewrite 150 MiB at 100k passages.
+DENSE_SAVE_CHANGES = 1_000
 
 
 class IndexBuilder:
@@ -55,8 +68,9 @@ class IndexBuilder:
         self._searcher = Searcher(encoder=encoder, analyzer=self.analyzer, weights=self.weights)
         self._dense: DenseIndex | None = None
         self._dense_hashes: dict[int, str] = {}
-        self._tokens: dict[str, list[str]] = {}
-        self._disk_lexical: tuple[str, LexicalIndex] | None = None
+        self._disk_lexical: StoredLexical | None = None
+        self._held: dict[int, str] = {}  # id -> content hash of the snapshot's passages
+        self._dense_unsaved = 0  # vectors changed since the dense index was last written
         self._loaded_from_disk = False
         self._disk_problem: str | None = None
         self._lock = threading.Lock()
@@ -92,7 +106,8 @@ class IndexBuilder:
         return "ok", None
 
     def refresh(self, *, force: bool = False, progress: Progress | None = None) -> bool:
-        """Bring the indexes to the store's revision; True when anything changed."""
+        """Bring the indexes to the store's revision; True when anything changed. ``force``
+        rebuilds the BM25 index from every passage."""
         with self._lock:
             revision = self.store.revision()
             if revision == self._searcher.revision and not force:
@@ -100,20 +115,75 @@ class IndexBuilder:
             started = time.perf_counter()
             if not self._loaded_from_disk:
                 self._load_from_disk()
-            records = self.store.passages_for_index()
-            lexical = self._lexical(records)
-            restorer = None
+            hashes = self.store.passage_hashes()
+            records, lexical, held = self._base(force)
+            records, lexical, added = self._apply(records, lexical, held, hashes)
+            self._held = hashes
             if self.encoder is not None:
-                self._update_dense(records, progress)
-                if self.weights.restore_diacritics:
-                    restorer = DiacriticRestorer.for_index(lexical)
+                self._update_dense(records, hashes, added, progress)
+            restorer = self._restorer(self._searcher, lexical, added)
             self._searcher = self._snapshot(records, lexical, restorer, revision)
-            self._save_to_disk()
             log.info(
-                "Indexes at revision %d: %d passages, mode %s (%.1fs)",
-                revision, len(records), self.mode, time.perf_counter() - started,
+                "Indexes at revision %d: %d passages (%d read), mode %s (%.2fs)",
+                revision, len(records), len(added), self.mode, time.perf_counter() - started,
             )
+            if lexical.delta_rows > max(MERGE_MIN_ROWS, MERGE_SHARE * len(lexical)):
+                self._searcher = dataclasses.replace(self._searcher, lexical=lexical.merged())
+                log.info("BM25 segments merged (%.2fs)", time.perf_counter() - started)
+            self._save_to_disk()
             return True
+
+    def _base(self, force: bool) -> tuple[list[PassageRecord], LexicalIndex, dict[int, str]]:
+        """The passages, BM25 index and id -> content hash of its rows that the refresh
+        changes: the current snapshot's, the files' (with the database's passages) at the first
+        refresh, or nothing if ``force``."""
+        disk, self._disk_lexical = self._disk_lexical, None
+        if force:
+            return [], LexicalIndex(), {}
+        if disk is None or self._searcher.revision >= 0:
+            return list(self._searcher.records), self._searcher.lexical, self._held
+        current = {r.id: r for r in self.store.passages_for_index()}
+        records = []
+        for pid, h in zip(disk.ids, disk.hashes, strict=True):
+            found = current.get(pid)
+            # A row whose passage is gone or changed matches no hash: _apply masks it.
+            records.append(found if found is not None and found.content_hash == h
+                           else PassageRecord(pid, 0, "", "", "", None))
+        return records, disk.index, {r.id: r.content_hash for r in records}
+
+    def _apply(
+        self, records: list[PassageRecord], lexical: LexicalIndex, held: Mapping[int, str],
+        hashes: Mapping[int, str],
+    ) -> tuple[list[PassageRecord], LexicalIndex, list[PassageRecord]]:
+        """``records`` (whose ids and hashes are ``held``) and ``lexical`` brought to
+        ``hashes`` (the database's passages): rows of removed or changed passages masked, new
+        or changed ones read and appended. The comparisons are set operations on the two maps'
+        items, so an upload costs its own passages, not a pass over the corpus in Python."""
+        gone = {pid for pid, _ in held.items() - hashes.items()}
+        new = sorted(pid for pid, _ in hashes.items() - held.items())
+        added = self.store.passages_for_index(new)
+        if not gone and not added:
+            return records, lexical, added
+        removed = [i for i, r in enumerate(records) if r.id in gone] if gone else []
+        kept = [r for r in records if r.id not in gone] if gone else records
+        lexical = lexical.with_changes(removed, self._tokens(added))
+        return kept + added, lexical, added
+
+    def _tokens(self, records: Sequence[PassageRecord]) -> Iterator[list[str]]:
+        for r in records:
+            yield self.analyzer.document_tokens(embed_text(r.context, r.text))
+
+    def _restorer(
+        self, previous: Searcher, lexical: LexicalIndex, added: Sequence[PassageRecord]
+    ) -> DiacriticRestorer | None:
+        """The diacritic restorer over ``lexical``: the previous one given the new segment's
+        syllables when ``lexical`` only grew a small segment, else built anew."""
+        if self.encoder is None or not self.weights.restore_diacritics:
+            return None
+        if previous.restorer is None or previous.lexical.segments[:1] != lexical.segments[:1]:
+            return DiacriticRestorer.for_index(lexical)
+        new = lexical.segments[-1].tokens if added and len(lexical.segments) > 1 else []
+        return previous.restorer.updated(lexical, new)
 
     def _snapshot(
         self,
@@ -122,7 +192,8 @@ class IndexBuilder:
         restorer: DiacriticRestorer | None,
         revision: int,
     ) -> Searcher:
-        docs = self.store.documents_by_ids({r.document_id for r in records})
+        held = {r.document_id for r in records}
+        docs = {d.id: d for d in self.store.document_summaries() if d.id in held}
         match_keys = {i: d.match_key for i, d in docs.items()}
         return Searcher(
             records=records,
@@ -133,41 +204,24 @@ class IndexBuilder:
             weights=self.weights,
             doc_status={i: d.status for i, d in docs.items()},
             number_documents=number_documents(match_keys, self.store.reference_links()),
-            titles=TitleIndex(docs.values()),
+            titles=TitleIndex(docs.values(), self._searcher.titles),
             restorer=restorer,
             revision=revision,
         )
 
-    def _lexical(self, records: list[PassageRecord]) -> LexicalIndex:
-        """The BM25 index of ``records``: the one on disk when it was built from them."""
-        disk, self._disk_lexical = self._disk_lexical, None
-        if disk is not None and disk[0] == passages_digest(records):
-            if len(disk[1]) == len(records):
-                return disk[1]
-            self._disk_problem = f"BM25 holds {len(disk[1])} rows, the database {len(records)}"
-        live: dict[str, list[str]] = {}
-        docs = []
-        for r in records:
-            toks = self._tokens.get(r.content_hash)
-            if toks is None:
-                # Interned: the same syllables recur across passages (~3x less memory).
-                raw = self.analyzer.document_tokens(embed_text(r.context, r.text))
-                toks = [sys.intern(t) for t in raw]
-            live[r.content_hash] = toks
-            docs.append(toks)
-        self._tokens = live
-        lexical = LexicalIndex()
-        lexical.build(docs)
-        return lexical
-
-    def _update_dense(self, records: Sequence[PassageRecord], progress: Progress | None) -> None:
+    def _update_dense(
+        self, records: Sequence[PassageRecord], hashes: Mapping[int, str],
+        added: Sequence[PassageRecord], progress: Progress | None,
+    ) -> None:
         assert self.encoder is not None
         if self._dense is None:
             self._dense = self._new_dense(self.encoder.dim)
-        self._dense_hashes = update_dense(
-            self._dense, self._dense_hashes, records,
+        before = len(self._dense_hashes)
+        self._dense_hashes, changed = update_dense(
+            self._dense, self._dense_hashes, hashes, added, records,
             encoder=self.encoder, store=self.store, progress=progress,
         )
+        self._dense_unsaved += changed if before else DENSE_SAVE_CHANGES
 
     def _new_dense(self, dim: int) -> DenseIndex:
         return DenseIndex(dim, **self._dense_options)
@@ -191,6 +245,7 @@ class IndexBuilder:
         if self.files is None:
             return
         searcher = self._searcher
+        rewrite = self._dense_unsaved >= DENSE_SAVE_CHANGES
         self.files.save(
             revision=searcher.revision,
             analyzer=self.analyzer.signature(),
@@ -199,7 +254,10 @@ class IndexBuilder:
             dense=searcher.dense,
             model=self.encoder.model_id if self.encoder is not None else None,
             dense_hashes=self._dense_hashes,
+            rewrite_dense=rewrite,
         )
+        if rewrite:
+            self._dense_unsaved = 0
 
 
 def number_documents(

@@ -1,15 +1,20 @@
-"""The index files under ``index_dir``: a manifest, the BM25 matrix and the FAISS index.
+"""The index files under ``index_dir``: a manifest, the BM25 segments and the FAISS index.
 
 They make restarts cheap; the database stays the source of truth, so anything missing,
 unreadable, built under another analyzer or model, or not matching its manifest is rebuilt
 from it.
 
-Each save writes a new generation (``gen-*``: ``bm25/`` and ``dense.faiss``) in a temporary
-directory, renames it into place, then replaces the manifest, which names the generation and
-records each file's row count and SHA-256: a crash leaves the previous generation in force,
-and files changed behind the manifest's back are caught at load. One process per data
-directory writes them, the one holding ``.writer.lock`` (taken on first save, held until the
-process exits); any other keeps its index in memory only, built from the database.
+Each save writes a new generation (``gen-*``) in a temporary directory: ``bm25/`` with one
+directory per BM25 segment and ``rows.npz`` (each row's passage id and content hash, and the
+segments' live-row masks); ``dense.faiss`` and ``dense-rows.npz`` (each vector's passage id
+and content hash). It renames it into place, then replaces the manifest, which names the
+generation and records each file's row count and SHA-256: a crash leaves the previous
+generation in force, and files changed behind the manifest's back are caught at load.
+Segments are immutable: one the previous generation holds is hard-linked into the new one
+with its recorded digest, so an upload writes and hashes its own small segment and the row
+tables, not the whole BM25 index. One process per data directory writes them, the one
+holding ``.writer.lock`` (taken on first save, held until the process exits); any other
+keeps its index in memory only, built from the database.
 """
 
 from __future__ import annotations
@@ -27,27 +32,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from filelock import FileLock, Timeout
 
 from corpus.store import PassageRecord
 from retrieval.dense import DenseIndex
-from retrieval.lexical import LexicalIndex
+from retrieval.lexical import LexicalIndex, Segment
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 LEXICAL_DIR = "bm25"
+ROWS_FILE = "rows.npz"
+DENSE_ROWS_FILE = "dense-rows.npz"
 DENSE_FILE = "dense.faiss"
 WRITER_LOCK = ".writer.lock"
 GENERATION = "gen-"
-
-
-def passages_digest(records: Sequence[PassageRecord]) -> str:
-    """Identifies the passages (ids and contents) an index was built from."""
-    h = hashlib.sha256()
-    for r in records:
-        h.update(f"{r.id}:{r.content_hash};".encode())
-    return h.hexdigest()
 
 
 def files_digest(path: Path) -> str:
@@ -87,12 +87,21 @@ def _holds_writer_lock(directory: Path) -> bool:
         return True
 
 
+@dataclass(frozen=True)
+class StoredLexical:
+    """A BM25 index read from disk and the (passage id, content hash) of each of its rows."""
+
+    index: LexicalIndex
+    ids: list[int]
+    hashes: list[str]
+
+
 @dataclass
 class StoredIndexes:
-    """What was usable on disk: the BM25 index with the digest of its passages, and the dense
+    """What was usable on disk: the BM25 index with the passages of its rows, and the dense
     index with the content hash of every passage it holds."""
 
-    lexical: tuple[str, LexicalIndex] | None = None
+    lexical: StoredLexical | None = None
     dense: DenseIndex | None = None
     dense_hashes: dict[int, str] = field(default_factory=dict)
     problem: str | None = None  # why files that were there could not be trusted
@@ -133,12 +142,9 @@ class IndexFiles:
         try:
             files, base = self._generation(manifest)
             if manifest.get("analyzer") == analyzer and manifest.get("passages"):
-                path = base / LEXICAL_DIR
-                _verify(path, files.get("bm25"), manifest["passages"])
-                lexical = LexicalIndex.load(path, manifest["passages"])
-                found.lexical = (manifest["digest"], lexical)
+                found.lexical = _load_lexical(base / LEXICAL_DIR, manifest)
             if model is not None and manifest.get("model") == model:
-                hashes = {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
+                hashes = _dense_hashes(base, files, manifest)
                 path = base / DENSE_FILE
                 _verify(path, files.get("dense"), len(hashes))
                 dense = DenseIndex.load(path, dim, **dense_options)
@@ -179,27 +185,36 @@ class IndexFiles:
         dense: DenseIndex | None,
         model: str | None,
         dense_hashes: dict[int, str],
+        rewrite_dense: bool = True,
     ) -> bool:
-        """Write a new generation and its manifest; False when another process is the writer."""
+        """Write a new generation and its manifest; False when another process is the writer.
+        Without ``rewrite_dense`` the previous generation's dense files are kept when there
+        are some (a restart brings them up to date from the database's embedding cache)."""
         if not self.owns():
             return False
         previous = self.read_manifest() or {}
-        hashes: dict[str, Any] = {str(k): v for k, v in dense_hashes.items()}
         name = f"{GENERATION}{uuid.uuid4().hex[:16]}"
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self.directory))
         try:
             files: dict[str, Any] = {}
+            segments: list[dict[str, Any]] = []
             if len(lexical):
-                lexical.save(tmp / LEXICAL_DIR)
-                files["bm25"] = _entry(tmp / LEXICAL_DIR, len(lexical))
-            if dense is not None:
+                segments = self._save_lexical(tmp / LEXICAL_DIR, lexical, records, previous)
+                files["rows"] = _entry(tmp / LEXICAL_DIR / ROWS_FILE, len(lexical))
+            if dense is not None and not rewrite_dense and self._keep_dense(previous, tmp):
+                files["dense"] = previous["files"]["dense"]
+                files["dense_rows"] = previous["files"]["dense_rows"]
+            elif dense is not None:
                 dense.save(tmp / DENSE_FILE)
                 files["dense"] = _entry(tmp / DENSE_FILE, len(dense))
+                _save_rows(tmp / DENSE_ROWS_FILE, list(dense_hashes), list(dense_hashes.values()))
+                files["dense_rows"] = _entry(tmp / DENSE_ROWS_FILE, len(dense_hashes))
             elif self._keep_dense(previous, tmp):
                 # A lexical-only process keeps the dense index's record for the next hybrid
                 # one, which then updates it incrementally instead of rebuilding it.
-                model, hashes = previous.get("model"), previous.get("dense_hashes", {})
+                model = previous.get("model")
                 files["dense"] = previous["files"]["dense"]
+                files["dense_rows"] = previous["files"]["dense_rows"]
             tmp.rename(self.directory / name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -208,8 +223,7 @@ class IndexFiles:
             "analyzer": analyzer,
             "model": model,
             "passages": len(records),
-            "digest": passages_digest(records),
-            "dense_hashes": hashes,
+            "segments": segments,
             "generation": name,
             "files": files,
         }
@@ -217,13 +231,41 @@ class IndexFiles:
         self._remove_all_but(name)
         return True
 
+    def _save_lexical(
+        self, path: Path, lexical: LexicalIndex, records: Sequence[PassageRecord],
+        previous: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Write the row table and the segments the previous generation lacks; link the
+        others. Returns the manifest's segment entries."""
+        path.mkdir()
+        before = {e.get("name"): e for e in previous.get("segments", []) if isinstance(e, dict)}
+        try:
+            _, old_base = self._generation(previous)
+        except FilesMismatch:
+            old_base = None
+        entries = []
+        for seg in lexical.segments:
+            known, target = before.get(seg.name), path / seg.name
+            if known and old_base is not None and _link_tree(old_base / LEXICAL_DIR / seg.name,
+                                                              target):
+                entries.append(known)
+                continue
+            seg.save(target)
+            entries.append({"name": seg.name, **_entry(target, len(seg))})
+        masks = {f"alive_{i}": a for i, a in enumerate(lexical.alive) if a is not None}
+        _save_rows(path / ROWS_FILE, [r.id for r in records], [r.content_hash for r in records],
+                   **masks)
+        return entries
+
     def _keep_dense(self, previous: dict[str, Any], tmp: Path) -> bool:
         try:
             files, base = self._generation(previous)
-            if "dense" not in files or not (base / DENSE_FILE).is_file():
+            if "dense" not in files or "dense_rows" not in files:
                 return False
             os.link(base / DENSE_FILE, tmp / DENSE_FILE)
+            os.link(base / DENSE_ROWS_FILE, tmp / DENSE_ROWS_FILE)
         except (FilesMismatch, OSError):
+            (tmp / DENSE_FILE).unlink(missing_ok=True)
             return False
         return True
 
@@ -238,18 +280,78 @@ class IndexFiles:
                     child.unlink(missing_ok=True)
 
 
+def _save_rows(path: Path, ids: Sequence[int], hashes: Sequence[str], **extra: Any) -> None:
+    """Passage ids and content hashes, row by row (and ``extra`` arrays), in one .npz."""
+    np.savez(path, ids=np.asarray(ids, dtype=np.int64),
+             hashes=np.asarray(hashes, dtype="S64"), **extra)
+
+
+def _read_rows(path: Path) -> tuple[list[int], list[str]]:
+    with np.load(path, allow_pickle=False) as table:
+        return table["ids"].tolist(), [h.decode() for h in table["hashes"].tolist()]
+
+
+def _dense_hashes(base: Path, files: dict[str, Any], manifest: dict[str, Any]) -> dict[int, str]:
+    """passage id -> content hash of the dense index's vectors, checked against the manifest
+    (the manifest itself held them before December 2026)."""
+    if "dense_rows" not in files:
+        return {int(k): v for k, v in manifest.get("dense_hashes", {}).items()}
+    entry = files["dense_rows"]
+    _verify(base / DENSE_ROWS_FILE, entry, entry.get("rows") if isinstance(entry, dict) else None)
+    ids, hashes = _read_rows(base / DENSE_ROWS_FILE)
+    return dict(zip(ids, hashes, strict=True))
+
+
+def _link_tree(source: Path, target: Path) -> bool:
+    """Hard-link the files of directory ``source`` into a new ``target``; False if it cannot."""
+    try:
+        target.mkdir()
+        for f in source.iterdir():
+            os.link(f, target / f.name)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _load_lexical(path: Path, manifest: dict[str, Any]) -> StoredLexical:
+    """The BM25 segments and row table of a generation, each checked against the manifest."""
+    files, entries = manifest.get("files") or {}, manifest.get("segments")
+    if not isinstance(entries, list) or not entries:
+        raise FilesMismatch("manifest names no BM25 segments (older layout)")
+    segments = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or "/" in name:
+            raise FilesMismatch("manifest names a BM25 segment badly")
+        _verify(path / name, entry, entry.get("rows"), what="bm25/")
+        segments.append(Segment.load(path / name))
+        if len(segments[-1]) != entry["rows"]:
+            raise FilesMismatch(f"BM25 segment {name} holds other rows than its manifest")
+    rows = manifest["passages"]
+    _verify(path / ROWS_FILE, files.get("rows"), rows, what="bm25/")
+    ids, hashes = _read_rows(path / ROWS_FILE)
+    with np.load(path / ROWS_FILE, allow_pickle=False) as table:
+        alive = [table.get(f"alive_{i}") for i in range(len(segments))]
+    index = LexicalIndex(segments, alive)
+    if not len(index) == len(ids) == len(hashes) == rows:
+        raise FilesMismatch(f"BM25 index holds {len(index)} rows, its manifest {rows}")
+    return StoredLexical(index, ids, hashes)
+
+
 def _entry(path: Path, rows: int) -> dict[str, Any]:
     return {"rows": rows, "sha256": files_digest(path)}
 
 
-def _verify(path: Path, entry: Any, rows: int) -> None:
+def _verify(path: Path, entry: Any, rows: Any, *, what: str = "") -> None:
     """FilesMismatch unless ``path`` has the digest and row count the manifest recorded."""
-    if not isinstance(entry, dict) or entry.get("rows") != rows:
-        raise FilesMismatch(f"manifest has no record of {path.name} with {rows} rows")
+    name = f"{what}{path.name}"
+    if not isinstance(entry, dict) or not isinstance(rows, int) or entry.get("rows") != rows:
+        raise FilesMismatch(f"manifest has no record of {name} with {rows} rows")
     if not path.exists():
-        raise FilesMismatch(f"{path.name} is missing")
+        raise FilesMismatch(f"{name} is missing")
     if files_digest(path) != entry.get("sha256"):
-        raise FilesMismatch(f"{path.name} differs from the manifest (digest)")
+        raise FilesMismatch(f"{name} differs from the manifest (digest)")
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ change is never embedded again, whichever process or restart asks for it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -26,28 +26,35 @@ Progress = Callable[[int, int], None]
 def update_dense(
     dense: DenseIndex,
     indexed: dict[int, str],
+    wanted: Mapping[int, str],
+    added: Sequence[PassageRecord],
     records: Sequence[PassageRecord],
     *,
     encoder: Encoder,
     store: CorpusStore,
     progress: Progress | None = None,
-) -> dict[int, str]:
-    """Bring ``dense`` (holding the passages ``indexed``: id -> content hash) to ``records``:
-    stale vectors removed, new ones added. Returns the new id -> content hash map."""
+) -> tuple[dict[int, str], int]:
+    """Bring ``dense`` (holding the passages ``indexed``: id -> content hash) to ``wanted``
+    (id -> content hash of ``records``; ``added`` are those just read, looked at first):
+    stale vectors removed, new ones added. Returns the new id -> content hash map and how
+    many vectors changed."""
     hashes = dict(indexed)
-    wanted = {r.id: r.content_hash for r in records}
-    stale = [pid for pid, h in hashes.items() if wanted.get(pid) != h]
+    stale = [pid for pid, _ in indexed.items() - wanted.items()]  # set operations, in C
     dense.remove(np.asarray(stale, dtype=np.int64))
     for pid in stale:
         hashes.pop(pid, None)
-    todo = [r for r in records if r.id not in hashes]
+    missing = sorted(wanted.keys() - hashes.keys())
+    by_id = {r.id: r for r in added}
+    if not all(pid in by_id for pid in missing):
+        by_id = {r.id: r for r in records}
+    todo = [by_id[pid] for pid in missing]
     vectors = _vectors(todo, encoder=encoder, store=store, progress=progress)
     if todo:
         ids = np.asarray([r.id for r in todo], dtype=np.int64)
         stacked = np.stack([np.frombuffer(vectors[r.content_hash], dtype=np.float32) for r in todo])
         dense.add(ids, stacked)
         hashes.update({r.id: r.content_hash for r in todo})
-    return hashes
+    return hashes, len(stale) + len(todo)
 
 
 def _vectors(

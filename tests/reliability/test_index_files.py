@@ -24,7 +24,7 @@ def test_readiness_reports_a_rebuild_from_the_database(
     index_dir = settings.index_dir
     IndexBuilder(seeded_store, index_dir=index_dir).refresh()
     bm25 = _bm25_dir(index_dir)
-    (bm25 / "params.index.json").write_text('{"k1": 9.0, "b": 0.1}')  # stale behind its back
+    next(bm25.rglob("tokens.json")).write_text("[]")  # stale behind its back
     index = IndexBuilder(seeded_store, index_dir=index_dir)
     index.refresh()
     with TestClient(create_app(settings, store=seeded_store, index=index)) as client:

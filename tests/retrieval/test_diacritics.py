@@ -24,8 +24,7 @@ PASSAGES = [
 @pytest.fixture(scope="module")
 def restorer() -> DiacriticRestorer:
     analyzer = Analyzer()
-    index = LexicalIndex()
-    index.build([analyzer.document_tokens(p) for p in PASSAGES])
+    index = LexicalIndex.build([analyzer.document_tokens(p) for p in PASSAGES])
     return DiacriticRestorer.for_index(index)
 
 

@@ -69,7 +69,7 @@ GIÁM ĐỐC
 
 
 def _bm25_dir(index_dir: Path) -> Path:
-    found = sorted(p.parent for p in index_dir.rglob("params.index.json"))
+    found = sorted(p.parent for p in index_dir.rglob("rows.npz"))
     assert len(found) == 1, found
     return found[0]
 

@@ -49,8 +49,7 @@ def test_a_colloquial_question_finds_the_official_passage_first() -> None:
         "Giáo viên chủ nhiệm được cho phép học sinh nghỉ học không quá 03 ngày liên tục.",
         "Con của người lao động được đi học tại trường gần nhà.",
     ]
-    index = LexicalIndex()
-    index.build([an.document_tokens(p) for p in passages])
+    index = LexicalIndex.build([an.document_tokens(p) for p in passages])
     for question, expected in (
         ("chị ấy sinh con thì được bao lâu", 0),
         ("GVCN cho hs nghi may ngay", 2),
