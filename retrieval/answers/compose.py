@@ -118,7 +118,9 @@ class Answerer:
                           mode=searcher.mode, offset=offset)
         hits = searcher.search(query, k=SEARCH_DEPTH + offset, prefer=prefer) if query else []
         mode = searcher.mode
-        reads, graph = self._reads_at(searcher.revision)
+        # The store's revision, not the snapshot's: a document deleted since the snapshot was
+        # built is not read, so never cited, and a database outage fails the question.
+        reads, graph = self._reads_at(self.store.revision())
         reading = Reading.of_hits(reads, hits, graph)
         ev = evidence(query, hits, reading.passages) if query else None
         absent = absent_numbers(query, reads.documents_by_match_keys(query.number_keys))

@@ -3,8 +3,10 @@
 Every corpus write bumps the revision (:mod:`corpus.store`), so what was read at one revision
 stays true until the index moves to the next one. :class:`RevisionReads` answers the reads the
 composing functions make (passages, documents, references) from memory after their first use,
-and the :class:`Answerer` replaces it whole when the searcher's snapshot changes revision: a
-question costs no database round trip once the passages and documents it reaches were read.
+and the :class:`Answerer` replaces it whole when the store's revision moves on (read once per
+question: a document deleted since the index snapshot was built is then never read, so never
+cited): a question costs that one small round trip once the passages and documents it
+reaches were read.
 
 The objects handed out are shared between answers and threads: the composing functions only
 read them.

@@ -5,21 +5,33 @@ diacritics. Screenshots go to $CHINAM_SCREENSHOTS (a temporary directory by defa
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from corpus.store import CorpusStore
 from retrieval.service import Settings, upload_file
-from tests.admin.conftest import ADMIN_TOKEN, dispatch
+from tests.admin.conftest import ADMIN, ADMIN_TOKEN, dispatch
 from tests.admin.test_browser import CHROMIUM, CHROMIUM_ARGS, live_server, sync_api
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 768}
 JUNK = "Ghi chú họp tổ: mai họp lúc 7h."
 __all__ = ["live_server"]  # the fixture, shared
+
+
+def indexed(live_server: str) -> None:
+    """Wait until the server's index holds what the test wrote to the store behind its back
+    (the server learns of it on its next refresh, every half second)."""
+    deadline = time.monotonic() + 10
+    with httpx.Client(base_url=live_server, headers=ADMIN, timeout=5) as api:
+        while not api.get("/readyz").json()["index"]["up_to_date"]:
+            assert time.monotonic() < deadline, "the index never caught up with the store"
+            time.sleep(0.1)
 
 
 @pytest.fixture()
@@ -120,6 +132,7 @@ def test_try_a_question_then_find_it_in_the_log(
     page: Any, live_server: str, shots: Path, sqlite_store: CorpusStore, admin_settings: Settings
 ) -> None:
     upload_file(sqlite_store, dispatch(), "cv.txt", actor="admin", settings=admin_settings)
+    indexed(live_server)
     page.click("text=Thử hỏi")
     page.fill("#ask-q", "hội thi kỳ lân xanh tổ chức trước ngày nào?")
     with page.expect_navigation():

@@ -162,8 +162,7 @@ CORPUS_LINES = [
 @pytest.fixture(scope="module")
 def restore() -> Callable[[str], str]:
     analyzer = Analyzer()
-    index = LexicalIndex()
-    index.build([analyzer.document_tokens(line) for line in CORPUS_LINES])
+    index = LexicalIndex.build([analyzer.document_tokens(line) for line in CORPUS_LINES])
     return DiacriticRestorer.for_index(index).restore
 
 
