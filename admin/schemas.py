@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from annotated_types import MaxLen
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -71,6 +72,20 @@ def _storable(value: Any) -> None:
             _storable(item)
 
 
+def _within_limits(model: type[BaseModel], data: Any) -> None:
+    """Lengths as the schema states them, counted on the text as sent: dropping control
+    characters must not make an overlong text acceptable."""
+    if not isinstance(data, dict):
+        return
+    for name, field in model.model_fields.items():
+        value = data.get(field.alias or name)
+        if not isinstance(value, str):
+            continue
+        limit = next((m.max_length for m in field.metadata if isinstance(m, MaxLen)), None)
+        if limit is not None and len(value) > limit:
+            raise ValueError(f"“{name}” dài quá {limit} ký tự.")
+
+
 def _printable(value: Any) -> Any:
     if isinstance(value, str):
         return printable_text(value, keep_newlines=True)
@@ -89,6 +104,7 @@ class _Input(BaseModel):
     @classmethod
     def _only_storable_text(cls, data: Any) -> Any:
         _storable(data)
+        _within_limits(cls, data)
         return _printable(data)
 
 

@@ -73,6 +73,16 @@ def test_api_filters_with_control_characters_are_refused_in_vietnamese(
         assert not r.json()["detail"].isascii()
 
 
+def test_a_question_over_its_length_is_refused_even_when_control_characters_would_trim_it(
+    client: TestClient, store: CorpusStore
+) -> None:
+    r = client.post("/api/v1/ask", headers=ADMIN, json={"question": "a\x1c" + "*" * 999})
+    assert r.status_code == 422, r.text
+    assert "1000" in r.json()["detail"]
+    r = client.post("/api/v1/ask", headers=ADMIN, json={"question": "công\x1c đoàn"})
+    assert r.status_code == 200 and r.json()["question"] == "công đoàn"
+
+
 @pytest.mark.parametrize("path", ["/api/v1/questions", "/api/v1/feedback", "/api/v1/audit"])
 def test_other_api_filters_with_nul_are_refused(
     client: TestClient, store: CorpusStore, path: str
