@@ -139,6 +139,8 @@ def test_try_a_question_then_find_it_in_the_log(
         page.click("form.ask button[type=submit]")
     box = page.text_content("#answer") or ""
     assert "Bot sẽ trả lời" in box and "1234/SGDĐT-VP" in box
+    direct = page.text_content("#answer .direct") or ""  # the dated sentence, as the bot puts it on top
+    assert "trước ngày 30/10/2026" in direct
     page.screenshot(path=str(shots / "7-ask.png"), full_page=True)
     page.fill("#ask-q", "phụ cấp thâm niên nhà giáo?")
     with page.expect_navigation():
