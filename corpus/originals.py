@@ -12,6 +12,8 @@ import hashlib
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -37,6 +39,8 @@ class Originals:
         assert path is not None
         if not path.exists():
             _write(path, data)
+        else:
+            path.touch()  # in use again: not swept as an abandoned preview
         if text is not None:
             _write(path.with_suffix(".txt"), text.encode("utf-8"))
         return sha
@@ -50,11 +54,50 @@ class Originals:
         path = self.file(sha256)
         return path.read_bytes() if path is not None else None
 
+    def touch(self, sha256: str) -> bool:
+        """Mark a kept file as in use now (so :meth:`sweep` leaves it); False when it is gone."""
+        path = self.file(sha256)
+        if path is None:
+            return False
+        try:
+            path.touch()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def sweep(self, referenced: Callable[[], Collection[str]], *, older_than: float) -> int:
+        """Remove files untouched for ``older_than`` seconds whose digest ``referenced()``
+        does not name: uploads parsed for confirmation and never published, files of deleted
+        documents, writes left half-done. ``referenced`` is asked after the candidates are
+        listed, and each file's age is checked again just before it goes, so a file that a
+        publish touched meanwhile stays. Returns how many files were removed."""
+        if not self.root.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        old = [p for p in self.root.glob("*/*") if p.is_file() and _mtime(p) < cutoff]
+        if not old:
+            return 0
+        keep = set(referenced())
+        removed = 0
+        for path in old:
+            if path.name.split(".", 1)[0] in keep or _mtime(path) >= cutoff:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def text(self, sha256: str) -> str | None:
         path = self._path(sha256, ".txt")
         if path is None or not path.is_file():
             return None
         return path.read_text(encoding="utf-8")
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _write(path: Path, data: bytes) -> None:

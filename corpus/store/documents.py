@@ -149,6 +149,15 @@ class DocumentQueries(StoreBase):
         with self.session() as s:
             return self._older_version(s, sha256)
 
+    def kept_file_digests(self) -> set[str]:
+        """Digests of the original files some document or kept version names."""
+        with self.session() as s:
+            found: set[str] = set()
+            for column in (col(Document.file_sha256), col(DocumentVersion.file_sha256)):
+                found.update(d for d in s.execute(
+                    sa_select(column).where(column.is_not(None))).scalars() if d)
+            return found
+
     def versions_of(self, doc_id: int) -> list[DocumentVersion]:
         """The kept older versions of a document, oldest first (the current one is not kept)."""
         with self.session() as s:

@@ -10,9 +10,13 @@ edited number as in any upload.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from corpus.hashing import sha256_text
@@ -32,6 +36,8 @@ from retrieval.service.uploads import (
     split_number,
     store_text,
 )
+
+log = logging.getLogger(__name__)
 
 PREVIEW_FIELDS = (
     "doc_type", "number", "issuer", "parent_issuer", "place", "date_text", "issue_date",
@@ -66,6 +72,7 @@ def parse_upload(store: CorpusStore, data: bytes, filename: str | None, *,
     if not text.strip():
         raise Unreadable("Tệp không có nội dung văn bản.")
     key = originals(settings).put(data, text)
+    sweep_kept_files(store, settings)
     doc, _, refs, _ = build_document(text, source_name=name)
     warnings, review = review_warnings(doc, text)
     effect, existing = _effect(store, doc, text)
@@ -74,6 +81,34 @@ def parse_upload(store: CorpusStore, data: bytes, filename: str | None, *,
         cites=[reference_label(r.ref_type, r.ref_number, r.raw) for r in refs],
         warnings=warnings, review=review, effect=effect, existing_id=existing,
     )
+
+
+SWEEP_EVERY_SECONDS = 3600.0
+_last_sweep: dict[Path, float] = {}
+_sweep_lock = threading.Lock()
+
+
+def sweep_kept_files(store: CorpusStore, settings: Settings, *, force: bool = False) -> int:
+    """Remove kept files nothing names any more (previews never published, files of deleted
+    documents) once they are ``preview_keep_hours`` old; at most once an hour per data
+    directory in this process unless ``force``. Returns how many files went."""
+    root = settings.data_dir.resolve()
+    now = time.monotonic()
+    with _sweep_lock:
+        if not force and now - _last_sweep.get(root, -SWEEP_EVERY_SECONDS) < SWEEP_EVERY_SECONDS:
+            return 0
+        _last_sweep[root] = now
+    try:
+        removed = originals(settings).sweep(
+            store.kept_file_digests, older_than=settings.preview_keep_hours * 3600
+        )
+    except OSError as exc:
+        log.warning("Could not sweep unused original files: %s", exc)
+        return 0
+    if removed:
+        log.info("Removed %d original files nothing names (older than %.0f h)",
+                 removed, settings.preview_keep_hours)
+    return removed
 
 
 def review_warnings(doc: Document, text: str) -> tuple[list[str], bool]:
@@ -136,6 +171,8 @@ def publish_upload(
     no longer kept)."""
     name = check_upload(filename, None, settings)
     kept = originals(settings)
+    if not kept.touch(key):
+        raise Unreadable("Không còn tệp đã tải lên (quá hạn giữ bản xem trước); hãy tải lên lại.")
     text = kept.text(key)
     if text is None:
         data = kept.data(key)

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     passage_prefix: str = "passage"
 
     max_upload_bytes: int = 20 * 1024 * 1024
+    preview_keep_hours: float = Field(
+        default=24.0, gt=0,
+        description="hours an upload parsed for confirmation but never published keeps its "
+        "file (files of deleted documents go after the same time)",
+    )
     max_text_chars: int = 3_000_000
     upload_workers: int = Field(
         default=2, ge=1, description="uploads read and stored at once by one process"
