@@ -112,6 +112,19 @@ _DEFINES = re.compile(r"(?<!\w)(?:là|có thể|gồm|bao gồm)(?!\w)")
 _GOAL_START = re.compile(
     r"^(?:mục tiêu|mục đích|nhằm|phấn đấu|quan điểm|nguyên tắc|yêu cầu\s*:|ý nghĩa)(?!\w)"
 )
+# Articles that say whom a legal text covers and what its words mean: "Nghị quyết này áp dụng
+# đối với: 1. Các cơ sở giáo dục … thực hiện sắp xếp." names parties, it gives them no work.
+_SCOPE_ARTICLE = re.compile(
+    r"^\s*Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
+    re.IGNORECASE,
+)
+# The enacting formula of a preamble ("Chính phủ ban hành Nghị quyết về …", "Bộ trưởng … ban
+# hành Thông tư quy định …"): the text itself, not work it assigns.
+_ENACTING = re.compile(
+    r"(?<!\w)ban hành\s+(?:nghị quyết|nghị định|thông tư|quyết định|luật|pháp lệnh|chỉ thị)"
+    r"(?:\s+(?:này|về|quy định|hướng dẫn|sửa đổi|ban hành)|\s*[.;]?\s*$)",
+    re.IGNORECASE,
+)
 # "Sở GD&ĐT hướng dẫn tổ chức Hội thi … như sau:": a lead-in; its items are the duties.
 _LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung)\s*:\s*$")
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
@@ -306,12 +319,14 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
         if p.section != section:
             section, current = p.section, None
         text = p.text
+        if _SCOPE_ARTICLE.match(text):
+            continue
         folded = folded_view(text)
         for sentence in sentence_spans(text):
             first_in_sentence = len(out)
             for clause in _clauses(text, folded, sentence):
                 if _looks_like_heading(text, clause):
-                    current = None
+                    current = _heading_actor(text[clause[0] : clause[1]])
                     continue
                 if out and out[-1].passage_id == p.id and _qualifies(
                     text, folded, clause, same_sentence=len(out) > first_in_sentence
@@ -326,6 +341,8 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 name = actor or current or fallback
                 action, s, e = _action_text(text, clause)
                 if CLOSING_FORMULA.search(" ".join(action.split())):
+                    continue
+                if not p.section and _ENACTING.search(action):
                     continue
                 found = deadlines(text[clause[0] : clause[1]])
                 out.append(
@@ -397,6 +414,24 @@ def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
     if pending is not None:
         out.append((pending, sentence[1]))
     return out
+
+
+_HEADING_NUMBER = re.compile(r"^(?:Điều\s+\d+\w?|[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền hạn)?)\s+của\s+")
+
+
+def _heading_actor(line: str) -> str | None:
+    """The party a heading names as the addressee of the items under it ("1. Bộ Giáo dục và
+    Đào tạo", "Điều 6. Trách nhiệm của Ủy ban nhân dân cấp tỉnh"), or None."""
+    body = _HEADING_NUMBER.sub("", line.strip(), count=1).strip(" :")
+    of = _RESPONSIBILITY_OF.match(folded_view(body))
+    if of:
+        body = body[of.end():]
+    folded = folded_view(body)
+    if (not body or len(body.split()) > MAX_ACTOR_WORDS or not _ACTOR_HEAD_RE.match(folded)
+            or _VERB_RE.search(folded) or _DEFINES.search(folded)):
+        return None
+    return body
 
 
 def _looks_like_heading(text: str, span: Span) -> bool:

@@ -184,6 +184,38 @@ def test_definitions_goals_lead_ins_and_closings_are_no_duties() -> None:
     ]
 
 
+def test_scope_and_definition_articles_and_the_enacting_formula_are_no_duties() -> None:
+    doc, passages = _synthetic(
+        "Căn cứ Luật Giáo dục số 43/2019/QH14;\nChính phủ ban hành Nghị quyết về cơ cấu, số lượng "
+        "và một số chính sách đối với hiệu trưởng khi thực hiện sắp xếp cơ sở giáo dục.\n\n"
+        "Điều 2. Đối tượng áp dụng\nNghị quyết này áp dụng đối với:\n1. Các cơ sở giáo dục mầm "
+        "non công lập thực hiện sắp xếp.\n2. Ủy ban nhân dân các cấp tổ chức thực hiện sắp xếp.\n\n"
+        "Điều 3. Giải thích từ ngữ\n1. Sắp xếp cơ sở giáo dục là việc sáp nhập, hợp nhất.\n\n"
+        "Điều 7. Trách nhiệm thi hành\nỦy ban nhân dân cấp tỉnh tổ chức thực hiện sắp xếp "
+        "trước ngày 30/4/2027."
+    )
+    for p in passages:
+        p.section = p.text.split(".")[0] if p.text.startswith("Điều") else ""
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [(d.actor, d.deadline) for d in duties] == [
+        ("Ủy ban nhân dân cấp tỉnh", "trước ngày 30/4/2027")
+    ]
+
+
+def test_a_heading_naming_a_party_addresses_the_items_under_it() -> None:
+    doc, passages = _synthetic(
+        "Điều 6. Trách nhiệm tổ chức thực hiện\n1. Bộ Giáo dục và Đào tạo\na) Chủ trì theo dõi, "
+        "kiểm tra việc sắp xếp cơ sở giáo dục;\nb) Hướng dẫn địa phương khắc phục tình trạng "
+        "thừa, thiếu giáo viên.\n2. Về hồ sơ\na) Rà soát hồ sơ nhà giáo trước ngày 30/6/2027."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Bộ Giáo dục và Đào tạo", "Bộ Giáo dục và Đào tạo", default_actor(doc)
+    ]
+
+
 def test_a_deadline_stays_with_the_duty_it_qualifies() -> None:
     doc, passages = _synthetic(
         "Phòng GD&ĐT tổng hợp kết quả, báo cáo Sở GD&ĐT; đối với các trường chưa hoàn thành "
