@@ -10,7 +10,20 @@ absolute score threshold does not work. The evidence used instead:
   syllables, and an out-of-corpus question rarely finds its compounds;
 - ``number_found``: the question names a document number that reaches a stored document (or a
   document citing it);
-- ``dense_gap``: how far the best dense score stands above the median of the candidates.
+- ``dense_gap``: how far the best dense score stands above the median of the candidates;
+- ``slot_found``: the question asks for a duration, a percentage or a sum of money
+  (:func:`retrieval.query.asked_slot`) and one of the best passages states one ("06 tháng",
+  "150%", "2 lần mức lương"); False when none does: the corpus then has the topic's words
+  but not the answer ("học phí … là bao nhiêu", "được hưởng bao nhiêu tiền").
+
+- ``agreed``: the passage ranked first is first for the lexical and for the dense retriever
+  alike (two independent readings of the question agree); like a dense margin, it lets a
+  question worded unlike the documents through at a lower coverage.
+
+Coverage counts the words a passage must contain to answer, not the words that ask ("bao
+lâu", "mấy", "đúng không", "có văn bản nào nói về": :func:`retrieval.query.evidence_tokens`),
+and a passage's abbreviations count with their expansions ("GD&ĐT" covers "giáo dục", "đào
+tạo").
 
 :func:`decide` combines them with thresholds chosen by ``bench/calibrate_confidence.py`` on
 three labelled sets (the "rates" are false refusals on answerable questions and false answers
@@ -42,8 +55,8 @@ from functools import lru_cache
 from typing import Protocol
 
 from corpus.text import bare_view, folded_view
-from retrieval.analyzer import thesaurus_matches
-from retrieval.query import Query
+from retrieval.analyzer import abbreviations, thesaurus_matches
+from retrieval.query import Query, Slot
 from retrieval.searcher import Hit
 
 _WORD = re.compile(r"\w+")
@@ -72,6 +85,9 @@ class Evidence:
     dense_gap: float | None
     lexical_top_rank: int | None
     content_pairs: int = 0
+    slot: Slot | None = None
+    slot_found: bool | None = None
+    agreed: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,18 +115,68 @@ def _text_words(text: str, accented: bool) -> tuple[str, ...]:
     return tuple(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
 
 
+_ABBREVIATION = re.compile(r"(?<!\w)(?:[A-ZĐ][\wĐđ]*&[\wĐđ]+|[A-ZĐ]{2,}[\wĐđ]*)(?![\w&])")
+
+
+def _expansions(text: str, accented: bool) -> list[tuple[str, ...]]:
+    """The expansions of the abbreviations ``text`` prints ("GD&ĐT" -> giáo dục và đào tạo)."""
+    table = abbreviations()
+    out = []
+    for raw in set(_ABBREVIATION.findall(text)):
+        expansion = table.get(bare_view(raw).replace("&", ""))
+        if expansion:
+            out.append(_text_words(expansion, accented))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _word_sets(text: str, accented: bool) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """The words and adjacent word pairs of a passage (kept: passages recur across questions)."""
+    """The words and adjacent word pairs of a passage, its abbreviations' expansions included
+    (kept: passages recur across questions)."""
     words = _text_words(text, accented)
-    return frozenset(words), frozenset(_pairs(words))
+    word_set, pair_set = set(words), _pairs(words)
+    for expansion in _expansions(text, accented):
+        word_set.update(expansion)
+        pair_set.update(_pairs(expansion))
+    return frozenset(word_set), frozenset(pair_set)
+
+
+_NUMERAL = (
+    r"(?:\d+(?:[.,/]\d+)*|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|trăm|"
+    r"nghìn|ngàn|triệu|nửa)"
+)
+_AMOUNT = rf"(?<![\w/.,]){_NUMERAL}(?:\s+{_NUMERAL})*(?:\s*\(\d+(?:[.,]\d+)?\))?"
+_SLOT_VALUES: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(rf"{_AMOUNT}\s+(ngày|tháng|năm|tuần|giờ|phút|tuổi)(?!\w)"),
+    "percent": re.compile(rf"{_AMOUNT}\s*(%|phần trăm(?!\w))"),
+    "measure": re.compile(rf"{_AMOUNT}\s*(mm|cm|m|km|kg|g|m2|ha|lít)(?!\w)"),
+    "money": re.compile(
+        rf"{_AMOUNT}\s*(%|phần trăm|đồng|lần|tháng lương|tháng tiền lương)(?!\w)"
+    ),
+}
+# Values specific enough to vouch for a passage; a sum of money is not ("%", "lần" state any
+# rate), so a passage without one refuses but a passage with one proves little.
+RESCUING_SLOTS = frozenset({"duration", "percent", "measure"})
+_DATE_BEFORE = {"tháng": re.compile(r"ngày\s*$"), "năm": re.compile(r"(?:ngày|tháng)\s*$")}
+
+
+def states_slot(slot: Slot, text: str) -> bool:
+    """Whether ``text`` states a value of the kind ``slot`` ("06 tháng", "sáu (06) tháng",
+    "150%", "2 lần"); the parts of a date ("ngày 15 tháng 9 năm 2026") are no duration."""
+    folded = folded_view(text)
+    for m in _SLOT_VALUES[slot].finditer(folded):
+        before = _DATE_BEFORE.get(m.group(1))
+        if before is not None and before.search(folded[: m.start()]):
+            continue
+        return True
+    return False
 
 
 def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float]:
     """(coverage, pair coverage) of the question by the best of ``passages``."""
     accented = query.accented
-    qset = set(query.content_words)
-    qpairs = query.content_pairs
+    qset = set(query.evidence_words)
+    qpairs = query.evidence_pairs
     synonyms = [(p.split(), set(t.split())) for p, t in thesaurus_matches(query.text)]
     coverage = pair_coverage = 0.0
     for p in passages:
@@ -131,8 +197,9 @@ def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float
 
 
 def evidence(query: Query, hits: Sequence[Hit], passages: Mapping[int, PassageLike]) -> Evidence:
-    qset = set(query.content_words)
+    qset = set(query.evidence_words)
     best = [passages[h.passage_id] for h in hits[:TOP_PASSAGES] if h.passage_id in passages]
+    slot = query.slot
     coverage, pair_coverage = support(query, best)
     named = bool(query.numbers)
     dense = [h.dense_score for h in hits[:GAP_HITS] if h.dense_score is not None]
@@ -147,7 +214,10 @@ def evidence(query: Query, hits: Sequence[Hit], passages: Mapping[int, PassageLi
         dense_top=round(top, 4) if top is not None else None,
         dense_gap=round(gap, 4) if gap is not None else None,
         lexical_top_rank=hits[0].lexical_rank if hits else None,
-        content_pairs=len(query.content_pairs),
+        content_pairs=len(query.evidence_pairs),
+        slot=slot,
+        slot_found=None if slot is None else any(states_slot(slot, p.text) for p in best),
+        agreed=bool(hits) and hits[0].lexical_rank == 1 and hits[0].dense_rank == 1,
     )
 
 
@@ -157,6 +227,8 @@ def decide(ev: Evidence, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
         return True
     if ev.number_named and not ev.number_found:
         return False  # the question is about a document the corpus does not know
+    if ev.slot_found is False:
+        return False  # the topic's words are there, the duration or sum asked for is not
     if ev.content_words == 0:
         return False
     gap = ev.dense_gap if ev.dense_gap is not None else 0.0
@@ -165,4 +237,7 @@ def decide(ev: Evidence, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
         return ev.coverage >= t.min_coverage and gap >= t.min_gap
     if ev.coverage >= t.min_coverage and ev.pair_coverage >= t.min_pair_coverage:
         return True
-    return ev.coverage >= t.min_coverage_with_gap and gap >= t.min_gap
+    if ev.slot_found and ev.slot in RESCUING_SLOTS and ev.coverage >= t.min_coverage_with_gap:
+        return True  # the passage states the kind of value asked for: as good as a dense margin
+    # both retrievers put the same passage first: as good a sign as a dense margin
+    return ev.coverage >= t.min_coverage_with_gap and (gap >= t.min_gap or ev.agreed)
