@@ -283,7 +283,7 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
 
 
 # -- what the question asks for, as opposed to what it is about ----------------------------------
-Slot = Literal["duration", "percent", "money", "measure"]
+Slot = Literal["duration", "percent", "money", "measure", "rate"]
 
 # Words that ask ("bao lâu", "mấy", "đúng không", "có văn bản nào nói về", "ạ"), matched on the
 # diacritic-free question: a passage that answers does not contain them, so the evidence that
@@ -332,6 +332,22 @@ def evidence_tokens(text: str) -> tuple[str | None, ...]:
     return tuple(out)
 
 
+_RATE_CUE = re.compile(
+    rf"(?<!\w)(?:bao nhieu|may) (?!{_TIME_UNITS}(?!\w))(\w+)(?: \w+)? (?:tren|trong )?(?:mot|moi|1)"
+    r" (?:ngay|tuan|thang|nam|buoi|ky|hoc ky|lop|mon|nguoi)(?!\w)"
+)
+
+
+def rate_unit(text: str) -> str | None:
+    """The unit of a rate the question asks for ("bao nhiêu tiết một tuần" -> "tiet", "mấy
+    HS một lớp" -> "hoc"), diacritic-free; None when it asks for none."""
+    m = _RATE_CUE.search(bare_view(text))
+    if m is None:
+        return None
+    unit = next((w for w in question_tokens(text[m.start(1):m.end(1)], False) if w), None)
+    return bare_view(unit) if unit else None
+
+
 def asked_slot(bare: str) -> Slot | None:
     """What kind of value the question asks for, when a passage must state one to answer:
     a duration ("bao lâu", "mấy ngày"), a percentage ("bao nhiêu %"), a sum of money
@@ -367,8 +383,9 @@ class Query:
     up; ``tokens`` the syllables matched against passages (see :func:`question_tokens`);
     ``topic`` the diacritic-free words about the subject matter; ``wants_deadline`` whether
     it asks "khi nào / hạn …"; ``evidence_tokens`` the tokens without the words that ask
-    (:func:`evidence_tokens`) and ``slot`` the kind of value asked for (:func:`asked_slot`),
-    both read by the "không tìm thấy" decision.
+    (:func:`evidence_tokens`), ``slot`` the kind of value asked for (:func:`asked_slot`; "rate"
+    for "bao nhiêu tiết một tuần", ``slot_unit`` then its unit, :func:`rate_unit`), all read by
+    the "không tìm thấy" decision.
     """
 
     text: str
@@ -386,6 +403,7 @@ class Query:
     wants_deadline: bool
     evidence_tokens: tuple[str | None, ...] = ()
     slot: Slot | None = None
+    slot_unit: str | None = None
 
     @property
     def number_keys(self) -> frozenset[str]:
@@ -432,6 +450,8 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
     restored = restore(text) if restore is not None and text and not accented else text
     numbers = tuple(numbers_in_question(text))
     actor = _question_actor(text)
+    unit = rate_unit(text)
+    slot: Slot | None = asked_slot(bare) or ("rate" if unit else None)
     return Query(
         text=text,
         folded=folded,
@@ -449,5 +469,6 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         topic=_topic(text, actor),
         wants_deadline=bool(_DEADLINE_CUES.search(bare)),
         evidence_tokens=evidence_tokens(text),
-        slot=asked_slot(bare),
+        slot=slot,
+        slot_unit=unit if slot == "rate" else None,
     )

@@ -156,14 +156,24 @@ _SLOT_VALUES: dict[str, re.Pattern[str]] = {
 }
 # Values specific enough to vouch for a passage; a sum of money is not ("%", "lần" state any
 # rate), so a passage without one refuses but a passage with one proves little.
-RESCUING_SLOTS = frozenset({"duration", "percent", "measure"})
+RESCUING_SLOTS = frozenset({"duration", "percent", "measure", "rate"})
 _DATE_BEFORE = {"tháng": re.compile(r"ngày\s*$"), "năm": re.compile(r"(?:ngày|tháng)\s*$")}
 
 
-def states_slot(slot: Slot, text: str) -> bool:
+_COUNT = re.compile(rf"{_AMOUNT}(?:\s*\([^()]{{1,20}}\))?\s*")
+
+
+def states_slot(slot: Slot, text: str, unit: str | None = None) -> bool:
     """Whether ``text`` states a value of the kind ``slot`` ("06 tháng", "sáu (06) tháng",
-    "150%", "2 lần"); the parts of a date ("ngày 15 tháng 9 năm 2026") are no duration."""
+    "150%", "2 lần"; for a rate, a number of ``unit``: "02 (hai) tiết/tuần"); the parts of a
+    date ("ngày 15 tháng 9 năm 2026") are no duration."""
     folded = folded_view(text)
+    if slot == "rate":
+        if not unit:
+            return False
+        bare = bare_view(text)
+        follows = re.compile(rf"{re.escape(unit)}(?!\w)")
+        return any(follows.match(bare, m.end()) for m in _COUNT.finditer(folded))
     for m in _SLOT_VALUES[slot].finditer(folded):
         before = _DATE_BEFORE.get(m.group(1))
         if before is not None and before.search(folded[: m.start()]):
@@ -216,7 +226,8 @@ def evidence(query: Query, hits: Sequence[Hit], passages: Mapping[int, PassageLi
         lexical_top_rank=hits[0].lexical_rank if hits else None,
         content_pairs=len(query.evidence_pairs),
         slot=slot,
-        slot_found=None if slot is None else any(states_slot(slot, p.text) for p in best),
+        slot_found=None if slot is None
+        else any(states_slot(slot, p.text, query.slot_unit) for p in best),
         agreed=bool(hits) and hits[0].lexical_rank == 1 and hits[0].dense_rank == 1,
     )
 
