@@ -98,8 +98,10 @@ def test_decide_reads_the_slot_and_the_agreement() -> None:
     assert decide(_ev(slot="duration", slot_found=True))  # "06 tháng" for "bao lâu"
     assert decide(_ev(slot="rate", slot_found=True))
     assert not decide(_ev(slot="money", slot_found=True))  # "%" states any rate: no rescue
-    assert decide(_ev(agreed=True))  # both retrievers put the same passage first
-    assert not decide(_ev(agreed=True, coverage=0.4))
+    # both retrievers put the same passage first: enough with more of the compounds found
+    assert decide(_ev(agreed=True, pair_coverage=0.45))
+    assert not decide(_ev(agreed=True))
+    assert not decide(_ev(agreed=True, pair_coverage=0.45, coverage=0.4))
     strong = _ev(coverage=1.0, pair_coverage=0.8)
     assert decide(strong)
     assert not decide(_ev(coverage=1.0, pair_coverage=0.8, slot="money", slot_found=False))
@@ -125,6 +127,9 @@ def test_evidence_from_hits_and_passages() -> None:
     assert ev.slot == "duration" and ev.slot_found is True and ev.agreed
     swapped = [Hit(1, 1, 1.0, lexical_rank=1, dense_rank=2, dense_score=0.9), hits[1]]
     assert not evidence(q, swapped, passages).agreed
+    # first for both, but nothing else of their first three in common
+    alone = [hits[0], Hit(2, 1, 0.5, lexical_rank=2, dense_rank=9, dense_score=0.8)]
+    assert not evidence(q, alone, passages).agreed
     no_days = evidence(q, hits, {1: _Passage("Người lao động kết hôn"), 2: passages[2]})
     assert no_days.slot_found is False and not decide(no_days)
 
