@@ -285,13 +285,15 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
 # -- what the question asks for, as opposed to what it is about ----------------------------------
 Slot = Literal["duration", "percent", "money", "measure", "rate"]
 
-# Words that ask ("bao lâu", "mấy", "đúng không", "có văn bản nào nói về", "ạ"), matched on the
-# diacritic-free question: a passage that answers does not contain them, so the evidence that
-# a passage answers (retrieval.answers.confidence) does not look for them.
+# Words that ask ("bao lâu", "mấy", "đúng không", "có văn bản nào nói về", "ạ") or place the
+# asker in time ("năm học tới"), matched on the diacritic-free question: a passage that answers
+# does not contain them, so the evidence that a passage answers
+# (retrieval.answers.confidence) does not look for them.
 _FRAME = re.compile(
     r"(?<!\w)(?:bao nhieu ?(?:%|phan tram)|bao (?:lau|nhieu|gio)|"
     r"(?<!bo )(?<!tre )(?:may|em)(?= \w)|"
     r"(?:co )?(?:dung|phai|hay|duoc) (?:khong|ko)|"
+    r"(?<=nam hoc )toi|(?<=nam )toi|(?<=thang )toi|(?<=sap )toi|"
     r"(?:co )?(?:van ban|cong van|quy dinh|tai lieu) nao(?: (?:noi|quy dinh|huong dan|de cap))?)"
     r"(?!\w)"
 )

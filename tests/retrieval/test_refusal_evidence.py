@@ -56,6 +56,9 @@ def test_words_that_ask_are_not_looked_for_in_passages() -> None:
     # a pair never jumps over a question word: "nghỉ" and "mấy ngày" stay apart
     bare = parse_query("nghi may ngay")
     assert ("nghi", "ngay") not in bare.evidence_pairs
+    # the asker's own time is no topic; "tới" as "to" is a word of the question
+    assert "tới" not in parse_query("Năm học tới các trường dùng mấy bộ SGK?").evidence_words
+    assert "tới" in parse_query("công văn gửi tới các trường").evidence_words
     # "trẻ em" is no question word, "em" the asker is
     assert "em" in parse_query("quyền trẻ em được bảo vệ").evidence_words
     assert "em" not in parse_query("trường em sắp sáp nhập").evidence_words
