@@ -354,8 +354,9 @@ def asked_slot(bare: str) -> Slot | None:
     """What kind of value the question asks for, when a passage must state one to answer:
     a duration ("bao lâu", "mấy ngày"), a percentage ("bao nhiêu %"), a sum of money
     ("bao nhiêu tiền", "học phí … là bao nhiêu") or a measure ("bao nhiêu mm"). None for
-    anything else, counts included ("mấy em", "bao nhiêu người" are answered in words as
-    varied as "học sinh", "thành viên")."""
+    anything else: counts ("mấy em", "bao nhiêu người" are answered in words as varied as
+    "học sinh", "thành viên") and dates (legal text prints dates everywhere, and says "kể từ
+    ngày ký" without one)."""
     if _PERCENT_CUE.search(bare):
         return "percent"
     if _MONEY_CUE.search(bare) or (_AMOUNT_END.search(bare) and _MONEY_WORDS.search(bare)):

@@ -134,12 +134,24 @@ def _expansions(text: str, accented: bool) -> list[tuple[str, ...]]:
     return out
 
 
+# Number words a passage writes where a question types digits ("một bộ" for "1 bộ"); "năm"
+# and "tư" are left out (a year, "tư thục").
+_NUMBER_WORDS = {"một": "1", "hai": "2", "ba": "3", "bốn": "4", "sáu": "6", "bảy": "7",
+                 "tám": "8", "chín": "9", "mười": "10"}
+_BARE_NUMBER_WORDS = {"mot": "1", "hai": "2", "bon": "4", "bay": "7", "chin": "9", "muoi": "10"}
+
+
 @lru_cache(maxsize=4096)
 def _word_sets(text: str, accented: bool) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """The words and adjacent word pairs of a passage, its abbreviations' expansions included
-    (kept: passages recur across questions)."""
+    """The words and adjacent word pairs of a passage, its abbreviations' expansions and its
+    number words as digits included (kept: passages recur across questions)."""
     words = _text_words(text, accented)
     word_set, pair_set = set(words), _pairs(words)
+    table = _NUMBER_WORDS if accented else _BARE_NUMBER_WORDS
+    if any(w in table for w in words):
+        digits = tuple(table.get(w, w) for w in words)
+        word_set.update(digits)
+        pair_set.update(_pairs(digits))
     for expansion in _expansions(text, accented):
         word_set.update(expansion)
         pair_set.update(_pairs(expansion))
@@ -162,7 +174,9 @@ _SLOT_VALUES: dict[str, re.Pattern[str]] = {
 # Values specific enough to vouch for a passage; a sum of money is not ("%", "lần" state any
 # rate), so a passage without one refuses but a passage with one proves little.
 RESCUING_SLOTS = frozenset({"duration", "percent", "measure", "rate"})
-_DATE_BEFORE = {"tháng": re.compile(r"ngày\s*$"), "năm": re.compile(r"(?:ngày|tháng)\s*$")}
+_DATE_BEFORE = {
+    "tháng": re.compile(r"ngày\s*$"), "năm": re.compile(r"(?:ngày|tháng)\s*$"),
+}
 
 
 _COUNT = re.compile(rf"{_AMOUNT}(?:\s*\([^()]{{1,20}}\))?\s*")
@@ -187,19 +201,28 @@ def states_slot(slot: Slot, text: str, unit: str | None = None) -> bool:
     return False
 
 
+def _speaks(terms: Sequence[str], words: frozenset[str],
+            pairs: frozenset[tuple[str, str]]) -> bool:
+    """Whether a passage uses the official wording of a thesaurus entry: its one word, or
+    one of its compounds (the entry's terms are alternatives: "giáo viên nhà giáo")."""
+    if len(terms) == 1:
+        return terms[0] in words
+    return any(pair in pairs for pair in itertools.pairwise(terms))
+
+
 def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float]:
     """(coverage, pair coverage) of the question by the best of ``passages``."""
     accented = query.accented
     qset = set(query.evidence_words)
     qpairs = query.evidence_pairs
-    synonyms = [(p.split(), set(t.split())) for p, t in thesaurus_matches(query.text)]
+    synonyms = [(p.split(), t.split()) for p, t in thesaurus_matches(query.text)]
     coverage = pair_coverage = 0.0
     for p in passages:
         word_set, pair_set = _word_sets(f"{p.context}\n{p.text}", accented)
         words: frozenset[str] = word_set
         pairs: frozenset[tuple[str, str]] = pair_set
         for phrase, terms in synonyms:  # "sinh con" is covered by a passage on "thai sản"
-            if terms <= words:
+            if _speaks(terms, words, pairs):
                 words = words | set(phrase)
                 pairs = pairs | _pairs(phrase)
         if qset:

@@ -146,6 +146,22 @@ def test_a_passage_abbreviation_covers_its_expansion() -> None:
     assert other.coverage < 1.0
 
 
+def test_staff_wording_and_digits_are_covered_by_the_documents_words() -> None:
+    hits = [Hit(1, 1, 1.0, lexical_rank=1)]
+    # "phụ huynh" -> "cha mẹ học sinh": one compound of the entry's wording is enough
+    q = parse_query("phụ huynh đóng góp tự nguyện")
+    parents = evidence(q, hits, {1: _Passage("vận động cha mẹ học sinh đóng góp tự nguyện")})
+    unrelated = evidence(q, hits, {1: _Passage("vận động học sinh đóng góp tự nguyện")})
+    assert parents.coverage == 1.0 and unrelated.coverage < 1.0
+    assert parents.pair_coverage > unrelated.pair_coverage
+    # "1 bộ" typed, "một bộ" printed
+    book = parse_query("dùng 1 bộ sách giáo khoa")
+    printed = evidence(book, hits, {1: _Passage("sử dụng một bộ sách giáo khoa")})
+    assert printed.coverage == 1.0 and printed.pair_coverage == 1.0
+    other = evidence(book, hits, {1: _Passage("sử dụng các bộ sách giáo khoa")})
+    assert other.pair_coverage < 1.0
+
+
 def test_action_programmes_are_document_numbers() -> None:
     n = parse_number("Chương trình hành động số 09-CTrHĐ/TU ngày 12/01/2026")
     assert n is not None and n.type_code == "CTr" and n.match_key == "CTR:9"
