@@ -203,11 +203,12 @@ def states_slot(slot: Slot, text: str, unit: str | None = None) -> bool:
 
 def _speaks(terms: Sequence[str], words: frozenset[str],
             pairs: frozenset[tuple[str, str]]) -> bool:
-    """Whether a passage uses the official wording of a thesaurus entry: its one word, or
-    one of its compounds (the entry's terms are alternatives: "giáo viên nhà giáo")."""
-    if len(terms) == 1:
-        return terms[0] in words
-    return any(pair in pairs for pair in itertools.pairwise(terms))
+    """Whether a passage uses the official wording of a thesaurus entry: every word of a term
+    of up to three words ("thai sản", "văn bản giấy"); of a longer entry, which lists several
+    terms ("giáo viên nhà giáo", "cha mẹ học sinh"), the compound it starts with."""
+    if len(terms) <= 3:
+        return set(terms) <= words
+    return (terms[0], terms[1]) in pairs
 
 
 def support(query: Query, passages: Iterable[PassageLike]) -> tuple[float, float]:
