@@ -283,7 +283,7 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
 
 
 # -- what the question asks for, as opposed to what it is about ----------------------------------
-Slot = Literal["duration", "percent", "money", "measure", "rate"]
+Slot = Literal["duration", "percent", "money", "measure", "rate", "count"]
 
 # Words that ask ("bao lâu", "mấy", "đúng không", "có văn bản nào nói về", "ạ") or place the
 # asker in time ("năm học tới"), matched on the diacritic-free question: a passage that answers
@@ -340,14 +340,29 @@ _RATE_CUE = re.compile(
 )
 
 
-def rate_unit(text: str) -> str | None:
-    """The unit of a rate the question asks for ("bao nhiêu tiết một tuần" -> "tiet", "mấy
-    HS một lớp" -> "hoc"), diacritic-free; None when it asks for none."""
-    m = _RATE_CUE.search(bare_view(text))
+_COUNT_CUE = re.compile(
+    rf"(?<!\w)(?<!co )(?:bao nhieu|may) (?!{_TIME_UNITS}(?!\w))(?!lan(?!\w))(\w+)"
+)
+
+
+def _unit(text: str, cue: re.Pattern[str]) -> str | None:
+    m = cue.search(bare_view(text))
     if m is None:
         return None
     unit = next((w for w in question_tokens(text[m.start(1):m.end(1)], False) if w), None)
     return bare_view(unit) if unit else None
+
+
+def rate_unit(text: str) -> str | None:
+    """The unit of a rate the question asks for ("bao nhiêu tiết một tuần" -> "tiet", "mấy
+    HS một lớp" -> "hoc"), diacritic-free; None when it asks for none."""
+    return _unit(text, _RATE_CUE)
+
+
+def count_unit(text: str) -> str | None:
+    """What a question asks the number of ("tối đa mấy học sinh" -> "hoc", "bao nhiêu người"
+    -> "nguoi"), diacritic-free; not "có mấy thầy cô không …" (some, not how many)."""
+    return _unit(text, _COUNT_CUE)
 
 
 def asked_slot(bare: str) -> Slot | None:
@@ -387,8 +402,8 @@ class Query:
     ``topic`` the diacritic-free words about the subject matter; ``wants_deadline`` whether
     it asks "khi nào / hạn …"; ``evidence_tokens`` the tokens without the words that ask
     (:func:`evidence_tokens`), ``slot`` the kind of value asked for (:func:`asked_slot`; "rate"
-    for "bao nhiêu tiết một tuần", ``slot_unit`` then its unit, :func:`rate_unit`), all read by
-    the "không tìm thấy" decision.
+    for "bao nhiêu tiết một tuần", "count" for "mấy học sinh", ``slot_unit`` then its unit:
+    :func:`rate_unit`, :func:`count_unit`), all read by the "không tìm thấy" decision.
     """
 
     text: str
@@ -453,8 +468,12 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
     restored = restore(text) if restore is not None and text and not accented else text
     numbers = tuple(numbers_in_question(text))
     actor = _question_actor(text)
-    unit = rate_unit(text)
-    slot: Slot | None = asked_slot(bare) or ("rate" if unit else None)
+    slot: Slot | None = asked_slot(bare)
+    unit = None
+    if slot is None and (unit := rate_unit(text)):
+        slot = "rate"
+    elif slot is None and (unit := count_unit(text)):
+        slot = "count"
     return Query(
         text=text,
         folded=folded,
@@ -473,5 +492,5 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         wants_deadline=bool(_DEADLINE_CUES.search(bare)),
         evidence_tokens=evidence_tokens(text),
         slot=slot,
-        slot_unit=unit if slot == "rate" else None,
+        slot_unit=unit,
     )

@@ -173,7 +173,10 @@ _SLOT_VALUES: dict[str, re.Pattern[str]] = {
 }
 # Values specific enough to vouch for a passage; a sum of money is not ("%", "lần" state any
 # rate), so a passage without one refuses but a passage with one proves little.
-RESCUING_SLOTS = frozenset({"duration", "percent", "measure", "rate"})
+RESCUING_SLOTS = frozenset({"duration", "percent", "measure", "rate", "count"})
+# A count is answered in words of its own ("01 người" for "mấy kế toán"): a passage without
+# the asked unit after a number may still answer, so only finding it counts.
+VETOING_SLOTS = frozenset({"duration", "percent", "money", "measure", "rate"})
 _DATE_BEFORE = {
     "tháng": re.compile(r"ngày\s*$"), "năm": re.compile(r"(?:ngày|tháng)\s*$"),
 }
@@ -187,7 +190,7 @@ def states_slot(slot: Slot, text: str, unit: str | None = None) -> bool:
     "150%", "2 lần"; for a rate, a number of ``unit``: "02 (hai) tiết/tuần"); the parts of a
     date ("ngày 15 tháng 9 năm 2026") are no duration."""
     folded = folded_view(text)
-    if slot == "rate":
+    if slot in ("rate", "count"):
         if not unit:
             return False
         bare = bare_view(text)
@@ -276,7 +279,7 @@ def decide(ev: Evidence, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
         return True
     if ev.number_named and not ev.number_found:
         return False  # the question is about a document the corpus does not know
-    if ev.slot_found is False:
+    if ev.slot_found is False and ev.slot in VETOING_SLOTS:
         return False  # the topic's words are there, the duration or sum asked for is not
     if ev.content_words == 0:
         return False

@@ -31,10 +31,12 @@ from retrieval.titles import TitleIndex
         ("Giáo viên phải dạy bao nhiêu tiết một tuần?", "rate", "tiet"),
         ("Lớp dạy thêm tối đa mấy HS một lớp?", "rate", "hoc"),
         ("tổ chuyên môn họp mấy lần một tháng", "rate", "lan"),
-        # no value of a checkable kind: a frequency, a day, a count, a yes/no question
+        ("lop tieu hoc toi da bao nhieu hoc sinh", "count", "hoc"),
+        ("Lớp có học sinh khuyết tật thì tối đa mấy em?", "count", "em"),
+        # no value of a checkable kind: a frequency, a day, "some", a yes/no question
         ("to chuyen mon sinh hoat bao lau mot lan", None, None),
         ("Bộ GD&ĐT phải báo cáo Chính phủ trước ngày mấy?", None, None),
-        ("Lớp có học sinh khuyết tật thì tối đa mấy em?", None, None),
+        ("Trường có mấy thầy cô không muốn vào công đoàn, có được ép không?", None, None),
         ("Tuổi nghỉ hưu của giáo viên nữ là bao nhiêu?", None, None),
         ("Hết thai sản trường xếp việc khác có đúng không?", None, None),
     ],
@@ -101,6 +103,9 @@ def test_decide_reads_the_slot_and_the_agreement() -> None:
     assert decide(_ev(slot="duration", slot_found=True))  # "06 tháng" for "bao lâu"
     assert decide(_ev(slot="rate", slot_found=True))
     assert not decide(_ev(slot="money", slot_found=True))  # "%" states any rate: no rescue
+    assert decide(_ev(slot="count", slot_found=True))  # "02 học sinh" for "mấy học sinh"
+    # "01 người" answers "mấy kế toán": a count not found is no reason to refuse
+    assert decide(_ev(coverage=1.0, pair_coverage=0.8, slot="count", slot_found=False))
     # both retrievers put the same passage first: enough with more of the compounds found
     assert decide(_ev(agreed=True, pair_coverage=0.45))
     assert not decide(_ev(agreed=True))
