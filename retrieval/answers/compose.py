@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from corpus.labels import short_label, status_suffix
 from corpus.models import QueryLog
 from corpus.store import CorpusStore
+from corpus.text import bare
 from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, decide, evidence
 from retrieval.answers.direct import (
     absent_numbers,
@@ -157,7 +158,8 @@ class Answerer:
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
                      for n in absent] + unheld,
-            citing=self._citing(hits, reading) if absent else [],
+            citing=(self._citing(hits, reading) if absent
+                    else self._mentioning(unheld, hits, reading) if unheld else []),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         if log_query:
@@ -225,6 +227,16 @@ class Answerer:
         matches)."""
         labels = [short_label(reading.docs[h.document_id]) for h in hits
                   if h.number_match and h.document_id in reading.docs]
+        return list(dict.fromkeys(labels))[:SUGGESTIONS]
+
+    def _mentioning(self, names: Sequence[str], hits: Sequence[Hit],
+                    reading: Reading) -> list[str]:
+        """Stored documents whose found passages name one of ``names`` ("Điều lệ Công
+        đoàn" in the union law)."""
+        keys = [bare(n) for n in names]
+        labels = [short_label(reading.docs[h.document_id]) for h in hits
+                  if h.document_id in reading.docs and h.passage_id in reading.passages
+                  and any(k in bare(reading.passages[h.passage_id].text) for k in keys)]
         return list(dict.fromkeys(labels))[:SUGGESTIONS]
 
     def _suggestions(self, hits: Sequence[Hit], reading: Reading) -> list[str]:

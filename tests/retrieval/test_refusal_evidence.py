@@ -213,6 +213,7 @@ def test_documents_named_but_not_held_are_said_so(seeded_store: CorpusStore) -> 
     charter = answerer.answer(
         "Điều lệ Công đoàn Việt Nam quy định đoàn viên đóng đoàn phí bao nhiêu?", log_query=False)
     assert charter.status == "not_found" and "Điều lệ Công đoàn" in charter.missing
+    assert any("12/2012/QH13" in c for c in charter.citing), charter.citing  # the union law
     programme = answerer.answer(
         "Chương trình hành động 09-CTrHĐ/TU của Thành ủy có những chỉ tiêu gì?", log_query=False)
     assert programme.status == "not_found"
