@@ -79,6 +79,8 @@ def ingest(runtime: Any, folders: Iterable[Path]) -> dict[int, str]:
     names: dict[int, str] = {}
     settings = runtime.settings
     for folder in folders:
+        if not any(folder.glob("*.txt")):  # a wrong --seeds / --samples would score 0 quietly
+            raise SystemExit(f"{folder}: no .txt documents (see --seeds, --samples)")
         for path in sorted(folder.glob("*.txt")):
             if path.name.lower() == "readme.txt":
                 continue

@@ -47,7 +47,8 @@ NEWS_TYPE = "Tin bài"
 _NAME_TO_CODE = {strip_diacritics(name).lower(): code for code, name in DOC_TYPES.items()}
 _CODE_ASCII = {strip_diacritics(code).upper(): code for code in DOC_TYPES}
 # Symbols that name a type without being in DOC_TYPES' codes.
-_CODE_ASCII.update({"QD": "QĐ", "ND": "NĐ", "QDI": "QyĐ"})
+_CODE_ASCII.update({"QD": "QĐ", "ND": "NĐ", "QDI": "QyĐ", "CTRHD": "CTr"})  # CTrHĐ: chương
+# trình hành động, a party committee's action programme ("09-CTrHĐ/TU")
 
 TYPE_NAME_PATTERN = "|".join(
     sorted((re.escape(name) for name in DOC_TYPES.values()), key=len, reverse=True)
@@ -217,7 +218,7 @@ _Q_TYPES = {
     "tt": "TT", "thong tu": "TT", "nd": "NĐ", "nghi dinh": "NĐ", "tb": "TB",
     "thong bao": "TB", "hd": "HD", "huong dan": "HD", "vbhn": "VBHN",
     "van ban hop nhat": "VBHN", "kl": "KL", "ket luan": "KL", "luat": "L",
-    "quy dinh": "QyĐ", "chi thi so": "CT",
+    "quy dinh": "QyĐ", "chi thi so": "CT", "chuong trinh hanh dong": "CTr", "ctrhd": "CTr",
 }
 _Q_TYPE_RE = "|".join(sorted((re.escape(k) for k in _Q_TYPES), key=len, reverse=True))
 _QUERY_NUMBER = re.compile(

@@ -67,10 +67,11 @@ _GD_DT = re.compile(r"(?<!\w)(?:gd|GD)\s*(?:&|va|và|-)?\s*(?:dt|DT|đt|ĐT)(?!\
 _ORDINARY = frozenset(["tu", "cp", "ct", "tb", "hd", "th", "mn", "gv", "hs", "tp", "tt", "cd"])
 
 
-def question_tokens(text: str) -> list[str | None]:
-    """The syllables of ``text`` in order, folded (diacritic-free when it has none),
-    abbreviations expanded; stop words are None so that pairs never jump over them."""
-    accented = has_diacritics(text)
+def question_tokens(text: str, accented: bool | None = None) -> list[str | None]:
+    """The syllables of ``text`` in order, folded (diacritic-free when it has none, or when
+    ``accented`` is False), abbreviations expanded; stop words are None so that pairs never
+    jump over them."""
+    accented = has_diacritics(text) if accented is None else accented
     table = abbreviations()
     stop = STOPWORDS if accented else BARE_STOPWORDS
     out: list[str | None] = []
@@ -281,6 +282,107 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
     return "general"
 
 
+# -- what the question asks for, as opposed to what it is about ----------------------------------
+Slot = Literal["duration", "percent", "money", "measure", "rate", "count"]
+
+# Words that ask ("bao lâu", "mấy", "đúng không", "có văn bản nào nói về", "ạ") or place the
+# asker in time ("năm học tới"), matched on the diacritic-free question: a passage that answers
+# does not contain them, so the evidence that a passage answers
+# (retrieval.answers.confidence) does not look for them.
+_FRAME = re.compile(
+    r"(?<!\w)(?:bao nhieu ?(?:%|phan tram)|bao (?:lau|nhieu|gio)|"
+    r"(?<!bo )(?<!tre )(?:may|em)(?= \w)|"
+    r"(?:co )?(?:dung|phai|hay|duoc) (?:khong|ko)|"
+    r"(?<=nam hoc )toi|(?<=nam )toi|(?<=thang )toi|(?<=sap )toi|"
+    r"(?:co )?(?:van ban|cong van|quy dinh|tai lieu) nao(?: (?:noi|quy dinh|huong dan|de cap))?)"
+    r"(?!\w)"
+)
+_POLITE = re.compile(r"(?<!\w)(?:ạ|nhé|nhỉ)(?!\w)")
+_TIME_UNITS = r"(?:ngay|thang|nam|tuan|gio|phut|tuoi)"
+_DURATION_CUE = re.compile(
+    rf"(?<!\w)(?:bao lau(?! (?:thi |la )?(?:mot|1) lan)|(?:bao nhieu|may) {_TIME_UNITS})(?!\w)"
+)
+_MEASURE_CUE = re.compile(r"(?<!\w)(?:bao nhieu|may) (?:mm|cm|m|km|kg|g|m2|ha|lit)(?!\w)")
+_PERCENT_CUE = re.compile(r"(?<!\w)(?:bao nhieu|may) ?(?:%|phan tram(?!\w))")
+_MONEY_CUE = re.compile(r"(?<!\w)bao nhieu (?:tien|dong|thang luong|thang tien luong)(?!\w)")
+_AMOUNT_END = re.compile(r"(?<!\w)(?:la |duoc |bang |thu |dong )?bao nhieu\s*(?:\W|$)")
+_MONEY_WORDS = re.compile(
+    r"(?<!\w)(?:tien|hoc phi|phi|luong|phu cap|tro cap|muc dong|muc thu|muc huong)(?!\w)"
+)
+
+
+def frame_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` asks rather than names a topic: offsets of its question words."""
+    spans = [m.span() for m in _FRAME.finditer(bare_view(text))]
+    spans += [m.span() for m in _POLITE.finditer(folded_view(text))]
+    return sorted(spans)
+
+
+def evidence_tokens(text: str) -> tuple[str | None, ...]:
+    """:func:`question_tokens` of ``text`` with its question words (:func:`frame_spans`) as
+    gaps: what a passage must say to answer it."""
+    accented = has_diacritics(text)
+    out: list[str | None] = []
+    start = 0
+    for a, b in frame_spans(text):
+        if a < start:
+            continue
+        out.extend(question_tokens(text[start:a], accented))
+        out.append(None)
+        start = b
+    out.extend(question_tokens(text[start:], accented))
+    return tuple(out)
+
+
+_RATE_CUE = re.compile(
+    rf"(?<!\w)(?:bao nhieu|may) (?!{_TIME_UNITS}(?!\w))(\w+)(?: \w+)? (?:tren|trong )?(?:mot|moi|1)"
+    r" (?:ngay|tuan|thang|nam|buoi|ky|hoc ky|lop|mon|nguoi)(?!\w)"
+)
+
+
+_COUNT_CUE = re.compile(
+    rf"(?<!\w)(?<!co )(?:bao nhieu|may) (?!{_TIME_UNITS}(?!\w))(?!lan(?!\w))(\w+)"
+)
+
+
+def _unit(text: str, cue: re.Pattern[str]) -> str | None:
+    m = cue.search(bare_view(text))
+    if m is None:
+        return None
+    unit = next((w for w in question_tokens(text[m.start(1):m.end(1)], False) if w), None)
+    return bare_view(unit) if unit else None
+
+
+def rate_unit(text: str) -> str | None:
+    """The unit of a rate the question asks for ("bao nhiêu tiết một tuần" -> "tiet", "mấy
+    HS một lớp" -> "hoc"), diacritic-free; None when it asks for none."""
+    return _unit(text, _RATE_CUE)
+
+
+def count_unit(text: str) -> str | None:
+    """What a question asks the number of ("tối đa mấy học sinh" -> "hoc", "bao nhiêu người"
+    -> "nguoi"), diacritic-free; not "có mấy thầy cô không …" (some, not how many)."""
+    return _unit(text, _COUNT_CUE)
+
+
+def asked_slot(bare: str) -> Slot | None:
+    """What kind of value the question asks for, when a passage must state one to answer:
+    a duration ("bao lâu", "mấy ngày"), a percentage ("bao nhiêu %"), a sum of money
+    ("bao nhiêu tiền", "học phí … là bao nhiêu") or a measure ("bao nhiêu mm"). None for
+    anything else: counts ("mấy em", "bao nhiêu người" are answered in words as varied as
+    "học sinh", "thành viên") and dates (legal text prints dates everywhere, and says "kể từ
+    ngày ký" without one)."""
+    if _PERCENT_CUE.search(bare):
+        return "percent"
+    if _MONEY_CUE.search(bare) or (_AMOUNT_END.search(bare) and _MONEY_WORDS.search(bare)):
+        return "money"
+    if _DURATION_CUE.search(bare):
+        return "duration"
+    if _MEASURE_CUE.search(bare):
+        return "measure"
+    return None
+
+
 # -- the query ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Query:
@@ -298,7 +400,10 @@ class Query:
     ``highlight_phrases`` the runs of content words (diacritics restored) a reader sees lit
     up; ``tokens`` the syllables matched against passages (see :func:`question_tokens`);
     ``topic`` the diacritic-free words about the subject matter; ``wants_deadline`` whether
-    it asks "khi nào / hạn …".
+    it asks "khi nào / hạn …"; ``evidence_tokens`` the tokens without the words that ask
+    (:func:`evidence_tokens`), ``slot`` the kind of value asked for (:func:`asked_slot`; "rate"
+    for "bao nhiêu tiết một tuần", "count" for "mấy học sinh", ``slot_unit`` then its unit:
+    :func:`rate_unit`, :func:`count_unit`), all read by the "không tìm thấy" decision.
     """
 
     text: str
@@ -314,6 +419,9 @@ class Query:
     tokens: tuple[str | None, ...]
     topic: frozenset[str]
     wants_deadline: bool
+    evidence_tokens: tuple[str | None, ...] = ()
+    slot: Slot | None = None
+    slot_unit: str | None = None
 
     @property
     def number_keys(self) -> frozenset[str]:
@@ -333,6 +441,19 @@ class Query:
             if a and b and not (a.isdigit() and b.isdigit())
         }
 
+    @property
+    def evidence_words(self) -> list[str]:
+        """The content words a passage must contain to answer (no "bao lâu", "đúng không")."""
+        return [w for w in self.evidence_tokens if w]
+
+    @property
+    def evidence_pairs(self) -> set[tuple[str, str]]:
+        """Adjacent :attr:`evidence_words`, never across a stop word or a question word."""
+        return {
+            (a, b) for a, b in itertools.pairwise(self.evidence_tokens)
+            if a and b and not (a.isdigit() and b.isdigit())
+        }
+
     def __bool__(self) -> bool:
         return bool(self.text)
 
@@ -347,6 +468,12 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
     restored = restore(text) if restore is not None and text and not accented else text
     numbers = tuple(numbers_in_question(text))
     actor = _question_actor(text)
+    slot: Slot | None = asked_slot(bare)
+    unit = None
+    if slot is None and (unit := rate_unit(text)):
+        slot = "rate"
+    elif slot is None and (unit := count_unit(text)):
+        slot = "count"
     return Query(
         text=text,
         folded=folded,
@@ -363,4 +490,7 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         tokens=tuple(question_tokens(text)),
         topic=_topic(text, actor),
         wants_deadline=bool(_DEADLINE_CUES.search(bare)),
+        evidence_tokens=evidence_tokens(text),
+        slot=slot,
+        slot_unit=unit,
     )

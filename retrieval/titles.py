@@ -103,6 +103,17 @@ def _alternation(keys: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ordered) + r")\b")
 
 
+# A name typed after a title word ("Điều lệ Công đoàn Việt Nam", "Luật Nhà giáo"): the title
+# word capitalised, as people write a name, and followed by a word that is no verb of the
+# question ("Luật quy định …" names no law).
+_TYPED_NAME = re.compile(
+    r"(?<!\w)(" + "|".join(NAMED_TYPES) + r")\s+([^\W\d]\w*)(?:\s+([^\W\d]\w*))?"
+)
+_NOT_A_NAME = frozenset(re.findall(
+    r"\w+", "quy noi co cho bao ghi la ve moi nay nao hien nam so thi duoc phai can dinh dang cu"
+))
+
+
 class TitleIndex:
     """Name key -> document ids, and the search for the longest names in a question.
 
@@ -136,6 +147,21 @@ class TitleIndex:
             for m in self._pattern.finditer(_key(question)):
                 found |= self._docs[m.group(0)]
         return found
+
+    def unheld(self, question: str) -> list[str]:
+        """Names the question gives by title ("Điều lệ Công đoàn Việt Nam", "Luật Nhà giáo")
+        that no stored document goes by, as typed (title word and two words): a law or a
+        charter the corpus does not hold. A name counts as held when a stored name contains
+        its title word and first word ("Luật GD" is "luat giao", in "luat giao duc")."""
+        out: list[str] = []
+        for m in _TYPED_NAME.finditer(question):
+            first = next((w for w in question_tokens(m.group(2)) if w), None)
+            if first is None or bare_view(first) in _NOT_A_NAME:
+                continue
+            prefix = re.compile(rf"(?<!\w){_key(m.group(1))} {re.escape(bare_view(first))}(?!\w)")
+            if not any(prefix.search(name) for name in self._docs):
+                out.append(" ".join(g for g in m.groups() if g))
+        return out
 
     def issued(self, question: str) -> set[int]:
         """Documents of the local issuer (with its province) the question names."""

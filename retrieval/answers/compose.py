@@ -32,8 +32,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from corpus.labels import short_label, status_suffix
 from corpus.models import QueryLog
 from corpus.store import CorpusStore
+from corpus.text import bare
 from retrieval.answers.confidence import SEARCH_DEPTH, Evidence, Thresholds, decide, evidence
-from retrieval.answers.direct import absent_numbers, answered_elsewhere, direct_answer
+from retrieval.answers.direct import (
+    absent_numbers,
+    answered_elsewhere,
+    asks_about_the_document,
+    direct_answer,
+)
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.graph import DirectiveGraph
@@ -124,7 +130,9 @@ class Answerer:
         reading = Reading.of_hits(reads, hits, graph)
         ev = evidence(query, hits, reading.passages) if query else None
         absent = absent_numbers(query, reads.documents_by_match_keys(query.number_keys))
-        about_absent = any(not answered_elsewhere(query, n) for n in absent)
+        unheld = searcher.titles.unheld(query.text) if query else []
+        about_absent = (any(not answered_elsewhere(query, n) for n in absent)
+                        or (bool(unheld) and not asks_about_the_document(query)))
         page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)
         prose, prose_status = self._prose(query, page.groups) if found else (None, None)
@@ -148,8 +156,10 @@ class Answerer:
             prose_status=prose_status,
             direct=direct_answer(query, page.groups) if found and not page.obligations else [],
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
-            missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed for n in absent],
-            citing=self._citing(hits, reading) if absent else [],
+            missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
+                     for n in absent] + unheld,
+            citing=(self._citing(hits, reading) if absent
+                    else self._mentioning(unheld, hits, reading) if unheld else []),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         if log_query:
@@ -217,6 +227,16 @@ class Answerer:
         matches)."""
         labels = [short_label(reading.docs[h.document_id]) for h in hits
                   if h.number_match and h.document_id in reading.docs]
+        return list(dict.fromkeys(labels))[:SUGGESTIONS]
+
+    def _mentioning(self, names: Sequence[str], hits: Sequence[Hit],
+                    reading: Reading) -> list[str]:
+        """Stored documents whose found passages name one of ``names`` ("Điều lệ Công
+        đoàn" in the union law)."""
+        keys = [bare(n) for n in names]
+        labels = [short_label(reading.docs[h.document_id]) for h in hits
+                  if h.document_id in reading.docs and h.passage_id in reading.passages
+                  and any(k in bare(reading.passages[h.passage_id].text) for k in keys)]
         return list(dict.fromkeys(labels))[:SUGGESTIONS]
 
     def _suggestions(self, hits: Sequence[Hit], reading: Reading) -> list[str]:

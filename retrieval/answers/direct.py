@@ -125,11 +125,16 @@ _ABOUT_THE_DOCUMENT = re.compile(
 )
 
 
+def asks_about_the_document(query: Query) -> bool:
+    """Whether the question asks what implements a document, or its date, issuer, subject or
+    links (all of which a citing document prints), rather than its content."""
+    return query.intent == "implementing" or bool(_ABOUT_THE_DOCUMENT.search(query.bare))
+
+
 def answered_elsewhere(query: Query, number: DocNumber) -> bool:
     """Whether the documents that cite ``number`` can answer: the question asks what
     implements it, or its date, issuer, subject or links, all of which a citation prints."""
-    return (query.intent == "implementing" or asks_through(query, number)
-            or bool(_ABOUT_THE_DOCUMENT.search(query.bare)))
+    return asks_about_the_document(query) or asks_through(query, number)
 
 
 def absent_numbers(query: Query, docs: Sequence[Document]) -> list[DocNumber]:
