@@ -37,10 +37,8 @@ class Originals:
         sha = self.digest(data)
         path = self._path(sha, ".bin")
         assert path is not None
-        if not path.exists():
+        if not self.touch(sha):  # kept already: in use again, not swept as an abandoned preview
             _write(path, data)
-        else:
-            path.touch()  # in use again: not swept as an abandoned preview
         if text is not None:
             _write(path.with_suffix(".txt"), text.encode("utf-8"))
         return sha
@@ -56,11 +54,11 @@ class Originals:
 
     def touch(self, sha256: str) -> bool:
         """Mark a kept file as in use now (so :meth:`sweep` leaves it); False when it is gone."""
-        path = self.file(sha256)
+        path = self._path(sha256 or "", ".bin")
         if path is None:
             return False
         try:
-            path.touch()
+            os.utime(path)  # unlike Path.touch, never creates an empty file a sweep just removed
         except FileNotFoundError:
             return False
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -383,6 +383,12 @@ def asked_slot(bare: str) -> Slot | None:
     return None
 
 
+def _pairs(tokens: Sequence[str | None]) -> set[tuple[str, str]]:
+    """Adjacent syllables of ``tokens``, never across a gap (None) nor two numbers."""
+    return {(a, b) for a, b in itertools.pairwise(tokens)
+            if a and b and not (a.isdigit() and b.isdigit())}
+
+
 # -- the query ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Query:
@@ -436,10 +442,7 @@ class Query:
     @property
     def content_pairs(self) -> set[tuple[str, str]]:
         """Adjacent content syllables ("đèn đỏ"), never across a stop word."""
-        return {
-            (a, b) for a, b in itertools.pairwise(self.tokens)
-            if a and b and not (a.isdigit() and b.isdigit())
-        }
+        return _pairs(self.tokens)
 
     @property
     def evidence_words(self) -> list[str]:
@@ -449,10 +452,7 @@ class Query:
     @property
     def evidence_pairs(self) -> set[tuple[str, str]]:
         """Adjacent :attr:`evidence_words`, never across a stop word or a question word."""
-        return {
-            (a, b) for a, b in itertools.pairwise(self.evidence_tokens)
-            if a and b and not (a.isdigit() and b.isdigit())
-        }
+        return _pairs(self.evidence_tokens)
 
     def __bool__(self) -> bool:
         return bool(self.text)

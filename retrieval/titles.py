@@ -109,9 +109,10 @@ def _alternation(keys: Iterable[str]) -> re.Pattern[str] | None:
 _TYPED_NAME = re.compile(
     r"(?<!\w)(" + "|".join(NAMED_TYPES) + r")\s+([^\W\d]\w*)(?:\s+([^\W\d]\w*))?"
 )
-_NOT_A_NAME = frozenset(re.findall(
-    r"\w+", "quy noi co cho bao ghi la ve moi nay nao hien nam so thi duoc phai can dinh dang cu"
-))
+_NOT_A_NAME = frozenset({
+    "quy", "noi", "co", "cho", "bao", "ghi", "la", "ve", "moi", "nay", "nao", "hien", "nam",
+    "so", "thi", "duoc", "phai", "can", "dinh", "dang", "cu",
+})
 
 
 class TitleIndex:

@@ -416,7 +416,8 @@ def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
     return out
 
 
-_HEADING_NUMBER = re.compile(r"^(?:Điều\s+\d+\w?|[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_NUMBERING = r"(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]"  # "II.", "2.1.", "b)"
+_HEADING_NUMBER = re.compile(rf"^(?:Điều\s+\d+\w?[.:]|{_NUMBERING})\s*")
 _RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền hạn)?)\s+của\s+")
 
 
@@ -442,7 +443,7 @@ def _looks_like_heading(text: str, span: Span) -> bool:
         return False
     line_start = s == 0 or text[s - 1] == "\n"
     line_end = e == len(text) or text[e : e + 1] == "\n"
-    numbered = re.match(r"^(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]\s", line) is not None
+    numbered = re.match(rf"^{_NUMBERING}\s", line) is not None
     return line_start and line_end and (len(line) <= 90 or (numbered and len(line) <= 250))
 
 
