@@ -397,7 +397,8 @@ class DirectiveGraph:
 
         up(start, [start], [], 0)
         unique = {tuple(n.key for n in c.nodes): c for c in chains}
-        return sorted(unique.values(), key=lambda c: (-c.depth, c.nodes[0].label))[:MAX_CHAINS]
+        kept = [c for keys, c in unique.items() if not _shortcut(keys, unique)]
+        return sorted(kept, key=lambda c: (-c.depth, c.nodes[0].label))[:MAX_CHAINS]
 
     def _parents(self, node: GraphNode, origin: Document) -> list[tuple[GraphNode, str]]:
         """What ``node`` implements: stored references of a stored node, or what the origin
@@ -425,3 +426,19 @@ class DirectiveGraph:
                    for x, _ in self._stated(origin, y)):
                 out.append((y, STATED))
         return out
+
+
+def _shortcut(keys: tuple[str, ...], chains: Iterable[tuple[str, ...]]) -> bool:
+    """Whether ``keys`` skips steps of a longer chain between the same two documents (a
+    dispatch citing both a resolution and the plan implementing it): saying it again adds
+    nothing."""
+    return any(
+        len(other) > len(keys) and other[0] == keys[0] and other[-1] == keys[-1]
+        and _is_subsequence(keys, other)
+        for other in chains
+    )
+
+
+def _is_subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
+    rest = iter(long)
+    return all(key in rest for key in short)

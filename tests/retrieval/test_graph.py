@@ -83,6 +83,18 @@ def test_resolution_71_and_the_cards(seeded_store: CorpusStore) -> None:
     assert seed_doc is not None and not graph.implementers(node_of_document(seed_doc))
 
 
+def test_what_a_document_implements_is_said_once(seeded_store: CorpusStore) -> None:
+    """The Long An dispatch cites NQ 02, KH 37 and CV 11276; the chain through all of them
+    already says that it implements each, so the shortcuts are not listed again."""
+    chains = DirectiveGraph(seeded_store).implements(_seed_id(seeded_store))
+    longest = max(chains, key=lambda c: c.depth)
+    assert [n.number for n in longest.nodes[:3]] == ["02-NQ/TW", "37-KH/TU", "11276/UBND-VHXXH"]
+    within = {n.key for n in longest.nodes}
+    shortcuts = [c.text() for c in chains
+                 if c is not longest and {n.key for n in c.nodes} <= within]
+    assert not shortcuts
+
+
 def test_question_forms_and_number_compatibility() -> None:
     assert parse_query("Văn bản nào triển khai Nghị quyết 02-NQ/TW?").intent == "implementing"
     assert parse_query("van ban nao trien khai nq 02").intent == "implementing"
