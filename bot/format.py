@@ -208,13 +208,34 @@ def _unsaid(text: str, said: set[str], *, boilerplate: bool = False) -> str:
     and without the dispatch's grounds and closing formula when ``boilerplate``."""
     if not said and not boilerplate:
         return text
-    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    pieces = _with_markers([p for p in _SENTENCE_END.split(text) if p.strip()])
     kept = [p for p in pieces
             if not any(_norm(p) in s or s in _norm(p) for s in said if len(_norm(p)) > 15)
             and not (boilerplate and _BOILERPLATE.search(p.strip()))]
     if len(kept) == len(pieces):
         return text
     return " … ".join(k.strip(" …") for k in kept if k.strip(" …"))
+
+
+# A piece that only numbers what follows: "1.", "a)", "II.", "Điều 16.".
+_MARKER = re.compile(r"^(?:…\s*)?(?:\d+(?:\.\d+)*|[a-zđ]|[IVXLC]+|điều \d+\w?)[.)]?$",
+                     re.IGNORECASE)
+
+
+def _with_markers(pieces: list[str]) -> list[str]:
+    """Each numbering piece glued to the piece it numbers, so that dropping a sentence drops
+    its number too rather than leaving "1." alone on a line."""
+    out: list[str] = []
+    marker = ""
+    for piece in pieces:
+        if _MARKER.match(piece.strip()):
+            marker = f"{marker} {piece.strip()}".strip()
+            continue
+        out.append(f"{marker} {piece}" if marker else piece)
+        marker = ""
+    if marker:
+        out.append(marker)
+    return out
 
 
 def short_citation(citation: Citation) -> str:

@@ -24,6 +24,7 @@ from retrieval.answers import (
     Answer,
     Answerer,
     Citation,
+    DirectSentence,
     DocumentGroup,
     Obligation,
     Quote,
@@ -108,6 +109,23 @@ def test_a_duty_never_shows_the_sources_footnote_markers() -> None:
     obligations = [Obligation("Ủy ban nhân dân cấp tỉnh", action, None, 10, 1, "")]
     [message] = answer_messages(answer(obligations=obligations))
     assert "Nghị định số 235/2026/NĐ-CP.” [1]" in message and "[5]" not in message
+
+
+def test_sources_never_keep_a_bare_item_number_of_a_sentence_shown_above() -> None:
+    law = ("Điều 16. Phát triển đoàn viên 1. Công đoàn có quyền phát triển đoàn viên công đoàn "
+           "trong cơ quan, tổ chức. 2. Công đoàn cấp trên cử cán bộ đến cơ quan để tuyên "
+           "truyền, vận động người lao động. 3. Người lao động có quyền gia nhập công đoàn.")
+    shown = ["1. Công đoàn có quyền phát triển đoàn viên công đoàn trong cơ quan, tổ chức.",
+             "2. Công đoàn cấp trên cử cán bộ đến cơ quan để tuyên truyền, vận động người lao "
+             "động."]
+    direct = [DirectSentence(1, 10, "Điều 16", s) for s in shown]
+    groups = [DocumentGroup(citation(1, "12/2012/QH13", "Công đoàn"),
+                            [quote(10, 1, law, "Điều 16")])]
+    [message] = answer_messages(answer(groups=groups, direct=direct, highlight_terms=[]))
+    sources = message[message.index("<blockquote expandable>"):]
+    assert "3. Người lao động có quyền gia nhập công đoàn." in sources
+    assert not re.search(r"(?m)^(?:… )?\d+\.$", html.unescape(sources)), sources
+    assert "… 2." not in sources and "1. …" not in sources
 
 
 def test_related_documents_are_listed() -> None:
