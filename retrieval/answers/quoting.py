@@ -33,8 +33,9 @@ _BREAK = re.compile(r"\n+|(?<=[.!?…])\s+(?=[\"“(\[]?[A-ZĐÀ-Ỹ0-9\-+•])"
 _CLAUSE_BREAK = re.compile(r";\s+")
 _MARKER = re.compile(r"(?:[IVXLC]+|[A-Za-zĐđ]{1,3}|\d+(?:\.\d+)*)[.)]$")
 _WORD = re.compile(r"\w+")
-# "…QH15[1]", "giáo dục,[6]": a footnote number glued to the word or mark before it
-_FOOTNOTE_MARK = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
+# "…QH15[1]", "giáo dục,[6]": a footnote number glued to the word or mark before it; "…
+# 2 buổi/ngày[ Công văn số 4567/BGDĐT-GDPT …]": a footnote's text set inline by the converter
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]|\s?\[\s[^\[\]\n]{8,1200}\]")
 # a footnote line; an amendment note of a consolidated text ("Cụm từ “…” được thay thế … theo
 # quy định tại …", "Điểm này được sửa đổi, bổ sung theo …")
 _NOTE = re.compile(
@@ -53,7 +54,8 @@ MAX_LINE_FOLLOWERS = 2
 
 
 def unmarked(text: str) -> str:
-    """``text`` without the source's footnote markers ("QH15[1]" -> "QH15")."""
+    """``text`` without the source's footnote markers ("QH15[1]" -> "QH15") and inline
+    footnote texts ("2 buổi/ngày[ Công văn số 4567/…]" -> "2 buổi/ngày")."""
     return _FOOTNOTE_MARK.sub("", text)
 
 
@@ -203,7 +205,7 @@ def excerpt(text: str, spans: Iterable[Span], limit: int | None = None) -> tuple
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    pieces = [unmarked(text[s:e].strip()) for s, e in merged]
+    pieces = [p for s, e in merged if (p := unmarked_slice(text, s, e))]
     quote = GAP.join(pieces)
     head = text[: merged[0][0]].strip()
     tail = text[merged[-1][1] :].strip()
@@ -212,6 +214,20 @@ def excerpt(text: str, spans: Iterable[Span], limit: int | None = None) -> tuple
     if tail:
         quote = f"{quote}{ELLIPSIS}"
     return quote, merged[0][0], merged[-1][1]
+
+
+def unmarked_slice(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` less the footnote marks found in the whole text (a sentence may
+    begin or end inside an inline footnote), stripped: a piece of :func:`unmarked` text."""
+    out: list[str] = []
+    pos = start
+    for s, e in (m.span() for m in _FOOTNOTE_MARK.finditer(text)):
+        if e <= pos or s >= end:
+            continue
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:end] if pos < end else "")
+    return "".join(out).strip()
 
 
 def quote_segments(quote: str) -> list[str]:
@@ -240,7 +256,7 @@ def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tup
             return excerpt(text, kept) if kept else ("", 0, 0)
         stripped = text.strip()
         start = text.find(stripped) if stripped else 0
-        return unmarked(stripped), start, start + len(stripped)
+        return unmarked(text).strip(), start, start + len(stripped)
     return quote_spans(text, [], terms, limit)
 
 

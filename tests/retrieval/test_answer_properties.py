@@ -16,7 +16,7 @@ from corpus.ingest import ingest_paths
 from corpus.store import CorpusStore
 from retrieval.answers import Answerer
 from retrieval.answers.prose import Source, check_prose, sources_of
-from retrieval.answers.quoting import ELLIPSIS, quote_segments, unmarked
+from retrieval.answers.quoting import ELLIPSIS, quote_segments, unmarked, unmarked_slice
 from retrieval.encoder import HashEncoder
 from retrieval.indexing import IndexBuilder
 
@@ -75,7 +75,7 @@ def test_answers_cite_only_what_they_show(
             text = unmarked(passages[q.passage_id].text)
             pieces = quote_segments(q.text)
             assert pieces and all(p in text for p in pieces)
-            span = unmarked(docs[q.document_id].text[q.start : q.end])
+            span = unmarked_slice(docs[q.document_id].text, q.start, q.end)
             assert span.startswith(pieces[0]) and span.endswith(pieces[-1])
     for ob in answer.obligations:
         assert ob.passage_id in shown and ob.document_id in group_docs

@@ -95,6 +95,18 @@ def test_notes_and_footnote_markers_are_not_quoted() -> None:
     assert FOOTNOTED[start:end].startswith("Thực hiện Nghị quyết")
 
 
+def test_inline_footnote_texts_are_not_quoted() -> None:
+    text = ("Tổ chức đầy đủ các môn học, hoạt động giáo dục; dạy học 2 buổi/ngày[ Công văn số "
+            "4567/BGDDT-GDPT ngày 05/8/2025 về việc hướng dẫn tổ chức dạy học 2 buổi/ngày.] phù "
+            "hợp với điều kiện thực tế. Bảo đảm an toàn trường học. [ Thông tư số 32/2018/TT-"
+            "BGDĐT ban hành Chương trình giáo dục phổ thông.]")
+    quote, _, _ = trim_quote(text, ["dạy", "học", "buổi", "ngày"], 700)
+    assert "dạy học 2 buổi/ngày phù hợp với điều kiện thực tế" in quote
+    assert "Công văn số 4567" not in quote and "Thông tư số 32/2018" not in quote
+    assert all(piece in unmarked(text) for piece in quote_segments(quote))
+    assert unmarked("xem [ghi chú] và khoản [2]") == "xem [ghi chú] và khoản [2]"
+
+
 def test_long_passages_skip_notes_too() -> None:
     long = FOOTNOTED + "Một câu khác không liên quan gì đến câu hỏi này cả. " * 20
     quote, _, _ = trim_quote(long, ["cụm", "từ", "bổ", "sung", "nội", "trú"], 300)
