@@ -16,7 +16,7 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("hoi", "Đặt câu hỏi về văn bản chỉ đạo"),
 )
 GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("hoi", "Hỏi bot về văn bản chỉ đạo, ví dụ /hoi hạn nộp báo cáo"),
+    ("hoi", "Hỏi bot về văn bản chỉ đạo, ví dụ /hoi NQ 02 yêu cầu gì"),
     ("vanban", "Danh sách văn bản mới nhất"),
     ("xem", "Xem thông tin văn bản theo số hiệu"),
     ("theodoi", "Nhóm nhận thông báo văn bản mới theo chủ đề"),
@@ -27,7 +27,7 @@ GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
 EXAMPLES = (
     "Các đơn vị phải làm gì để thực hiện Nghị quyết 02?",
     "Văn bản nào triển khai Nghị quyết 02-NQ/TW?",
-    "Hạn nộp báo cáo là khi nào?",
+    "cong doan co so co quyen gi",
 )
 
 START = (

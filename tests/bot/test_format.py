@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -270,3 +271,20 @@ def test_seed_question_first_message_fits_one_screen(seeded_store: CorpusStore,
     assert actors == ["▪ Thủ trưởng đơn vị", "▪ Thường trực Công đoàn ngành Giáo dục và Đào tạo"]
     assert "Sở Giáo dục và Đào tạo (UBND tỉnh Long An)" in view  # cites the Long An dispatch
     assert_telegram_html(first)
+
+
+@pytest.mark.model
+def test_every_start_example_is_answered_on_the_samples(seeded_store: CorpusStore,
+                                                        model_dir: Path) -> None:
+    """A new user's first tap is one of /start's examples: none may meet a refusal (the
+    refusal gate is calibrated on the real model, so it is the one asked)."""
+    from bot.texts import EXAMPLES
+    from retrieval.encoder import load_encoder
+
+    index = IndexBuilder(seeded_store, encoder=load_encoder(str(model_dir)))
+    index.refresh()
+    answerer = Answerer(seeded_store, index)
+    for example in EXAMPLES:
+        answer = answerer.answer(example, log_query=False)
+        assert answer.status == "answered" and answer.groups, example
+
