@@ -200,6 +200,12 @@ def prepare(args: argparse.Namespace) -> None:
         run_phase("prepare", ROOT, args.data, args)
 
 
+def commit_of(code: Path) -> str:
+    done = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
 def table(results: dict[str, dict[str, Any]]) -> None:
     base = "base" in results
     print(f"{'phase':<10} {'peak MiB':>9} {'RSS MiB':>8}"
@@ -244,7 +250,7 @@ def main() -> int:
             print(name, phase, json.dumps(results[name][phase]), file=sys.stderr)
     table(results)
     out = {"slice": args.slice, "upload": args.upload.name, "cores": os.cpu_count(),
-           "codes": {k: str(v) for k, v in codes.items()}, **results}
+           "commits": {k: commit_of(v) for k, v in codes.items()}, **results}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
