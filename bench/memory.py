@@ -20,7 +20,7 @@ with that checkout's code (its PYTHONPATH) in the same run and prints ratios.
 
     python bench/memory.py --data DIR [--slice 1000] [--models DIR] [--base ../main]
 
-Results: a table on stdout and bench/results/memory.json.
+Results: a table on stdout and bench/results/memory.json (or ``--json``).
 """
 
 from __future__ import annotations
@@ -230,6 +230,7 @@ def main() -> int:
     parser.add_argument("--upload", type=Path, default=max(
         (ROOT / "samples").glob("*.txt"), key=lambda p: p.stat().st_size))
     parser.add_argument("--only", choices=PHASES, action="append")
+    parser.add_argument("--json", type=Path, default=RESULTS, help="where the results go")
     parser.add_argument("--phase", choices=sorted(RUNNERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -251,8 +252,8 @@ def main() -> int:
     table(results)
     out = {"slice": args.slice, "upload": args.upload.name, "cores": os.cpu_count(),
            "commits": {k: commit_of(v) for k, v in codes.items()}, **results}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
