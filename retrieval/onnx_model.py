@@ -55,6 +55,8 @@ class OnnxSentenceModel:
             providers=["CPUExecutionProvider"],
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
+        self._shrink = onnxruntime.RunOptions()
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def get_sentence_embedding_dimension(self) -> int:
         return self._dimension
@@ -73,7 +75,13 @@ class OnnxSentenceModel:
             out[rows] = self._embed([texts[i] for i in rows])
         return out
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def release_memory(self) -> None:
+        """Hands back to the system the CPU arena memory no run holds: ONNX Runtime grows its
+        arena to the largest batch it has run and otherwise keeps it for the process's life.
+        The shrink happens at the end of a run, so one tiny run carries it."""
+        self._embed(["."], run_options=self._shrink)
+
+    def _embed(self, texts: list[str], run_options: Any = None) -> np.ndarray:
         with self._lock:  # tokenizers' padding state is shared; encode_batch is quick
             encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
@@ -81,7 +89,7 @@ class OnnxSentenceModel:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        hidden = self._session.run(None, feeds)[0].astype(np.float32)
+        hidden = self._session.run(None, feeds, run_options)[0].astype(np.float32)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

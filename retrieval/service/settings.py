@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         "quality, faster on CPU); the ONNX copies are exported once under data_dir/models",
     )
     embedding_batch_size: int = 16
+    embedding_batch_tokens: int | None = Field(
+        default=None, ge=1,
+        description="most tokens a batch of passages takes once padded to its longest; "
+        "default: 1024 on a CPU (ONNX Runtime keeps the memory of its largest batch), "
+        "no limit on a GPU",
+    )
     embedding_threads: int | None = Field(
         default=None, description="CPU threads for the encoder; default: the library's own"
     )

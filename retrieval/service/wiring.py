@@ -26,6 +26,7 @@ def encoder_from(settings: Settings) -> Encoder | None:
         passage_prompt=settings.passage_prefix,
         cache_dir=settings.model_cache_dir,
         threads=settings.embedding_threads,
+        batch_tokens=settings.embedding_batch_tokens,
     )
 
 
