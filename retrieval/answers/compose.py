@@ -154,7 +154,8 @@ class Answerer:
             chains=page.chains,
             evidence=ev,
             prose_status=prose_status,
-            direct=direct_answer(query, page.groups) if found and not page.obligations else [],
+            direct=(direct_answer(query, page.groups, reading.passages)
+                    if found and not page.obligations else []),
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
                      for n in absent] + unheld,

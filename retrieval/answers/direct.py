@@ -5,30 +5,47 @@ Sentences are chosen from the quotes the answer already shows (so every one is v
 cited), scored by the question's content words and adjacent pairs; a sentence that introduces
 a list ("như sau:", "sau đây:", "gồm:", any lead ending in ":") brings its items
 (:func:`~retrieval.answers.quoting.list_items`); notes are never chosen; a deadline question prefers
-sentences with a date or a "trước / chậm nhất / đến hết" limit.
+sentences with a date or a "trước / chậm nhất / đến hết" limit, a "bao lâu / bao nhiêu %"
+question those that state such a value.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from corpus.docnumbers import DocNumber, parse_number
-from corpus.models import Document
+from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
+from retrieval.answers.confidence import states_slot
 from retrieval.answers.model import DirectSentence, DocumentGroup
-from retrieval.answers.quoting import ELLIPSIS, is_note, list_items, sentence_spans
+from retrieval.answers.quoting import (
+    ELLIPSIS,
+    Span,
+    clause_spans,
+    is_note,
+    list_items,
+    sentence_spans,
+    unmarked,
+)
 from retrieval.query import Query
 
 MAX_SENTENCES = 3
-MAX_DIRECT_CHARS = 450
+MAX_UNIT_CHARS = 600  # one sentence or list shown on top; the rest stays in the sources
+MAX_DIRECT_CHARS = 450  # further sentences join the best one while all fit in this
+LONG_SENTENCE = 360  # a longer sentence answers with its best ";" clauses
 _WORD = re.compile(r"\w+")
 _DEADLINE = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?<!\w)(?:trước ngày|chậm nhất|đến hết|trước|hằng năm|"
     r"hằng quý|hằng tháng|thời hạn|trong thời hạn|ngày \d+ tháng)(?!\w)",
     re.IGNORECASE,
 )
+# an article or part title on its own line ("Điều 75. Ngày Nhà giáo Việt Nam"): it names
+# what the passage is about, it answers nothing itself
+_HEADING_LINE = re.compile(r"^[ \t]*(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+[a-zđ]?\b[^\n]*",
+                           re.IGNORECASE | re.M)
 _IMPLEMENTING_CONTEXT = re.compile(
     r"(?:thuc hien|trien khai|quan triet|cu the hoa)\s+(?:\S+\s+){0,2}$"
     r"|(?:cong van|cv|ke hoach|kh|van ban|huong dan)(?!\w).*(?<!\w)ve\s+(?:\S+\s+){0,2}$"
@@ -51,52 +68,141 @@ def _score(sentence: str, query: Query) -> float:
     score = hits + pair_hits
     if query.wants_deadline and _DEADLINE.search(sentence):
         score += 0.5
+    if query.slot is not None and states_slot(query.slot, sentence, query.slot_unit):
+        score += 0.5  # "bao lâu" is answered by the sentence that says "12 tháng"
     return score
 
 
-def direct_answer(query: Query, groups: Sequence[DocumentGroup]) -> list[DirectSentence]:
-    """Up to three sentences of the first document's quotes that best answer ``query``."""
+@dataclass(frozen=True)
+class _Source:
+    """One shown passage (whole, footnote markers removed) or, without it, one quote piece."""
+
+    document_id: int
+    passage_id: int
+    section: str
+    text: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence, a clause of a long one, or a list lead with its items: text[start:end]."""
+
+    score: float
+    source: _Source
+    start: int
+    end: int
+    items: tuple[Span, ...] = ()
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.source.rank, self.start)
+
+
+def _sources(group: DocumentGroup, passages: Mapping[int, Passage]) -> list[_Source]:
+    out: list[_Source] = []
+    seen: set[int] = set()
+    for quote in group.quotes:
+        if quote.passage_id in seen:
+            continue
+        seen.add(quote.passage_id)
+        p = passages.get(quote.passage_id)
+        texts = [unmarked(p.text)] if p is not None else [
+            piece.strip() for piece in quote.text.split(ELLIPSIS) if piece.strip()]
+        out += [_Source(quote.document_id, quote.passage_id, quote.section, t, len(out) + n)
+                for n, t in enumerate(texts)]
+    return out
+
+
+def _headings(text: str) -> list[Span]:
+    return [m.span() for m in _HEADING_LINE.finditer(text)]
+
+
+def _units(source: _Source, query: Query) -> list[_Unit]:
+    """The sentences of ``source`` that may answer (no title, note or fragment), a long
+    sentence as its clauses, a list lead with its items."""
+    text = source.text
+    spans = sentence_spans(text)
+    heads = _headings(text)
+    out: list[_Unit] = []
+    for i, (a, b) in enumerate(spans):
+        if b - a < 20 or is_note(text[a:b]) or any(s <= a < e for s, e in heads):
+            continue
+        items = tuple(spans[j] for j in list_items(text, spans, i))
+        if b - a > LONG_SENTENCE and not items:
+            out += [_Unit(_score(text[c:d], query), source, c, d)
+                    for c, d in clause_spans(text, (a, b)) if d - c >= 20]
+            continue
+        out.append(_Unit(_score(text[a:b], query), source, a, b, items))
+    return out
+
+
+def _shown(unit: _Unit, limit: int) -> str:
+    """The unit's verbatim text, its items while they fit ``limit``; "…" where it is cut."""
+    text = unit.source.text
+    end = unit.end
+    for _, item_end in unit.items:
+        if item_end - unit.start > limit:
+            return text[unit.start : end] + ELLIPSIS
+        end = item_end
+    if end - unit.start <= limit:
+        return text[unit.start : end]
+    cut = text.rfind(" ", unit.start, unit.start + limit)
+    return text[unit.start : cut if cut > unit.start else unit.start + limit] + ELLIPSIS
+
+
+def _choose(units: Sequence[_Unit]) -> list[_Unit]:
+    """The best units, up to three scoring within 75 % of the best, while they fit."""
+    best = sorted(units, key=lambda u: (-u.score, u.order))
+    chosen: list[_Unit] = []
+    used = 0
+    for unit in best:
+        if len(chosen) >= MAX_SENTENCES or unit.score < best[0].score * 0.75:
+            break
+        size = len(_shown(unit, MAX_UNIT_CHARS))
+        inside = any(c.source == unit.source and c.start <= unit.start < _end(c)
+                     for c in chosen)
+        if inside or (chosen and used + size > MAX_DIRECT_CHARS):
+            continue
+        chosen.append(unit)
+        used += size
+    return sorted(chosen, key=lambda u: u.order)
+
+
+def _end(unit: _Unit) -> int:
+    return unit.items[-1][1] if unit.items else unit.end
+
+
+def _title(unit: _Unit) -> DirectSentence | None:
+    """The title of the article the unit stands in, when the passage prints it above."""
+    source = unit.source
+    above = [(s, e) for s, e in _headings(source.text) if e <= unit.start]
+    if not above or source.text[: above[0][0]].strip():
+        return None
+    s, e = above[-1]
+    return DirectSentence(source.document_id, source.passage_id, source.section,
+                          source.text[s:e].strip())
+
+
+def direct_answer(
+    query: Query, groups: Sequence[DocumentGroup], passages: Mapping[int, Passage] | None = None
+) -> list[DirectSentence]:
+    """Up to three sentences of the first document that best answer ``query``: read from the
+    whole shown passages (``passages``; else from the quotes), a list lead with its items, a
+    long sentence by its clauses, under the article's title when all come from one article;
+    the best one cut at ``MAX_UNIT_CHARS``, the others while all fit in ``MAX_DIRECT_CHARS``."""
     if not groups:
         return []
-    group = groups[0]
-    candidates: list[tuple[float, int, DirectSentence, list[DirectSentence]]] = []
-    order = 0
-    for quote in group.quotes:
-        pieces = [p.strip() for p in quote.text.split(ELLIPSIS) if p.strip()]
-        for piece in pieces:
-            spans = sentence_spans(piece)
-            sentences = [piece[a:b].strip() for a, b in spans]
-            for i, text in enumerate(sentences):
-                order += 1
-                if len(text) < 20 or is_note(text):
-                    continue
-                follow = [
-                    DirectSentence(quote.document_id, quote.passage_id, quote.section,
-                                   sentences[j])
-                    for j in list_items(piece, spans, i)
-                ]
-                sentence = DirectSentence(quote.document_id, quote.passage_id, quote.section,
-                                          text)
-                candidates.append((_score(text, query), order, sentence, follow))
-    if not candidates:
-        return []
-    best = sorted(candidates, key=lambda c: (-c[0], c[1]))
-    top = best[0][0]
-    chosen: list[tuple[int, DirectSentence, list[DirectSentence]]] = []
-    used = 0
-    for score, order, sentence, follow in best:
-        if len(chosen) >= MAX_SENTENCES or score < top * 0.75:
-            break
-        size = len(sentence.text) + sum(len(f.text) for f in follow)
-        if chosen and used + size > MAX_DIRECT_CHARS:
-            continue
-        chosen.append((order, sentence, follow))
-        used += size
+    units = [u for source in _sources(groups[0], passages or {}) for u in _units(source, query)]
+    chosen = _choose(units)
     out: list[DirectSentence] = []
-    for _, sentence, follow in sorted(chosen, key=lambda c: c[0]):
-        for s in [sentence, *follow]:
-            if s not in out:
-                out.append(s)
+    title = _title(chosen[0]) if len({u.source for u in chosen}) == 1 else None
+    if title is not None:
+        out.append(title)
+    for unit in chosen:
+        source = unit.source
+        out.append(DirectSentence(source.document_id, source.passage_id, source.section,
+                                  _shown(unit, MAX_UNIT_CHARS)))
     return out
 
 
