@@ -20,6 +20,7 @@ from corpus.docnumbers import DocNumber, parse_number
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
 from retrieval.answers.confidence import states_slot
+from retrieval.answers.header import header_kind, header_lines
 from retrieval.answers.model import DirectSentence, DocumentGroup
 from retrieval.answers.quoting import (
     ELLIPSIS,
@@ -185,17 +186,27 @@ def _title(unit: _Unit) -> DirectSentence | None:
 
 
 def direct_answer(
-    query: Query, groups: Sequence[DocumentGroup], passages: Mapping[int, Passage] | None = None
+    query: Query,
+    groups: Sequence[DocumentGroup],
+    passages: Mapping[int, Passage] | None = None,
+    document: Document | None = None,
+    body_start: int = 0,
 ) -> list[DirectSentence]:
     """Up to three sentences of the first document that best answer ``query``: read from the
     whole shown passages (``passages``; else from the quotes), a list lead with its items, a
     long sentence by its clauses, under the article's title when all come from one article;
-    the best one cut at ``MAX_UNIT_CHARS``, the others while all fit in ``MAX_DIRECT_CHARS``."""
+    the best one cut at ``MAX_UNIT_CHARS``, the others while all fit in ``MAX_DIRECT_CHARS``.
+    A question about the header ("ai ký", "gửi những đơn vị nào", "ban hành ngày nào") is
+    answered by the header lines of ``document`` (the first one; its body starts at
+    ``body_start``); "… bằng văn bản nào" by its number and subject above the sentences."""
     if not groups:
         return []
+    header = _header(query, document, body_start)
+    if header and header_kind(query) != "which":
+        return header
     units = [u for source in _sources(groups[0], passages or {}) for u in _units(source, query)]
     chosen = _choose(units)
-    out: list[DirectSentence] = []
+    out: list[DirectSentence] = header
     title = _title(chosen[0]) if len({u.source for u in chosen}) == 1 else None
     if title is not None:
         out.append(title)
@@ -204,6 +215,23 @@ def direct_answer(
         out.append(DirectSentence(source.document_id, source.passage_id, source.section,
                                   _shown(unit, MAX_UNIT_CHARS)))
     return out
+
+
+HEADER_PASSAGE = 0  # the passage id of a header line: the header is in no passage
+
+
+def _header(query: Query, doc: Document | None, body_start: int) -> list[DirectSentence]:
+    """The header lines answering ``query``, when it asks about this document's header (a
+    number it names is this one, or one the document implements: "ai ký công văn triển khai
+    NQ 02"), or asks which document answers."""
+    kind = header_kind(query)
+    if kind is None or doc is None or doc.id is None:
+        return []
+    if kind != "which" and not all(held(n, [doc]) or asks_through(query, n)
+                                   for n in query.numbers):
+        return []
+    return [DirectSentence(doc.id, HEADER_PASSAGE, "", line)
+            for line in header_lines(doc, kind, body_start)]
 
 
 def _year(number: str | None) -> int | None:
