@@ -282,6 +282,20 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
     return "general"
 
 
+_LIST_CUES = re.compile(
+    r"(?<!\w)(?:(?:nhung|cac)\s+(?:\w+\s+){0,3}(?:gi|nao)|(?:bao )?gom (?:nhung )?(?:gi|nhung)|"
+    r"(?:nhung|cac) (?:quyen|nghia vu|nhiem vu|hanh vi|hinh thuc|truong hop|tieu chuan|"
+    r"dieu kien|noi dung|che do|loai)|(?:truong hop|hinh thuc|dieu kien) nao)(?!\w)"
+)
+
+
+def asks_for_list(bare: str) -> bool:
+    """Whether a question (diacritic-free) asks for a list: "những quyền gì", "gồm những gì",
+    "trong các trường hợp nào", "các hình thức kỷ luật"; whole words only ("nhưng" typed
+    without diacritics is "nhung" too, so a cue needs its "gì / nào" or a listing noun)."""
+    return bool(_LIST_CUES.search(bare))
+
+
 # -- what the question asks for, as opposed to what it is about ----------------------------------
 Slot = Literal["duration", "percent", "money", "measure", "rate", "count"]
 

@@ -31,12 +31,14 @@ from retrieval.answers.quoting import (
     sentence_spans,
     unmarked,
 )
-from retrieval.query import Query
+from retrieval.query import Query, asks_for_list
 
 MAX_SENTENCES = 3
 MAX_UNIT_CHARS = 600  # one sentence or list shown on top; the rest stays in the sources
 MAX_DIRECT_CHARS = 450  # further sentences join the best one while all fit in this
 LONG_SENTENCE = 360  # a longer sentence answers with its best ";" clauses
+MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
+LIST_BONUS = 0.5  # what a list adds to its score when the question asks for a list
 _WORD = re.compile(r"\w+")
 _DEADLINE = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?<!\w)(?:trước ngày|chậm nhất|đến hết|trước|hằng năm|"
@@ -121,10 +123,13 @@ def _headings(text: str) -> list[Span]:
 
 def _units(source: _Source, query: Query) -> list[_Unit]:
     """The sentences of ``source`` that may answer (no title, note or fragment), a long
-    sentence as its clauses, a list lead with its items."""
+    sentence as its clauses, a list lead with its items; for a question asking for a list
+    ("những quyền gì", "gồm những gì") also each article under its title with its clauses,
+    and a list outscores a lone sentence."""
     text = source.text
     spans = sentence_spans(text)
     heads = _headings(text)
+    listing = LIST_BONUS if asks_for_list(query.bare) else 0.0
     out: list[_Unit] = []
     for i, (a, b) in enumerate(spans):
         if b - a < 20 or is_note(text[a:b]) or any(s <= a < e for s, e in heads):
@@ -134,22 +139,57 @@ def _units(source: _Source, query: Query) -> list[_Unit]:
             out += [_Unit(_score(text[c:d], query), source, c, d)
                     for c, d in clause_spans(text, (a, b)) if d - c >= 20]
             continue
-        out.append(_Unit(_score(text[a:b], query), source, a, b, items))
+        bonus = listing if len(items) >= 2 else 0.0
+        out.append(_Unit(_score(text[a:b], query) + bonus, source, a, b, items))
+    if listing:
+        out += [_Unit(_score(text[a:b], query) + listing, source, a, b, clauses)
+                for a, b, clauses in _articles(text, heads) if len(clauses) >= 2]
     return out
 
 
+def _articles(text: str, heads: Sequence[Span]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Each heading line with the lines under it up to the next heading."""
+    out = []
+    for n, (a, b) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+        lines = []
+        pos = b
+        for line in text[b:stop].split("\n"):
+            if line.strip() and not is_note(line):
+                lead = pos + len(line) - len(line.lstrip())
+                lines.append((lead, pos + len(line.rstrip())))
+            pos += len(line) + 1
+        out.append((a, b, tuple(lines)))
+    return out
+
+
+def _clipped(text: str, start: int, end: int, limit: int) -> str:
+    """``text[start:end]``, or when longer than ``limit`` its first ";" clause (or the words
+    that fit) and "…"."""
+    if end - start <= limit:
+        return text[start:end]
+    semi = text.find("; ", start + 40, start + limit)
+    if semi > 0:
+        return text[start : semi + 1] + ELLIPSIS
+    cut = text.rfind(" ", start, start + limit)
+    return text[start : cut if cut > start else start + limit] + ELLIPSIS
+
+
 def _shown(unit: _Unit, limit: int) -> str:
-    """The unit's verbatim text, its items while they fit ``limit``; "…" where it is cut."""
+    """The unit's verbatim text, its items (a long one clipped) while they fit ``limit``,
+    each on its own line as in the source; "…" where it is cut."""
     text = unit.source.text
-    end = unit.end
-    for _, item_end in unit.items:
-        if item_end - unit.start > limit:
-            return text[unit.start : end] + ELLIPSIS
-        end = item_end
-    if end - unit.start <= limit:
-        return text[unit.start : end]
-    cut = text.rfind(" ", unit.start, unit.start + limit)
-    return text[unit.start : cut if cut > unit.start else unit.start + limit] + ELLIPSIS
+    head = _clipped(text, unit.start, unit.end, limit)
+    parts = [head]
+    size, prev = len(head), unit.end
+    for a, b in unit.items:
+        piece = _clipped(text, a, b, MAX_ITEM_CHARS)
+        if size + len(piece) + 1 > limit:
+            parts.append("\n" + ELLIPSIS)
+            break
+        parts.append(("\n" if "\n" in text[prev:a] else " ") + piece)
+        size, prev = size + len(piece) + 1, b
+    return "".join(parts)
 
 
 def _choose(units: Sequence[_Unit]) -> list[_Unit]:
@@ -177,9 +217,10 @@ def _end(unit: _Unit) -> int:
 def _title(unit: _Unit) -> DirectSentence | None:
     """The title of the article the unit stands in, when the passage prints it above."""
     source = unit.source
-    above = [(s, e) for s, e in _headings(source.text) if e <= unit.start]
-    if not above or source.text[: above[0][0]].strip():
-        return None
+    heads = _headings(source.text)
+    above = [(s, e) for s, e in heads if e <= unit.start]
+    if not above or source.text[: above[0][0]].strip() or any(s == unit.start for s, _ in heads):
+        return None  # none printed above, or the unit is an article under its own title
     s, e = above[-1]
     return DirectSentence(source.document_id, source.passage_id, source.section,
                           source.text[s:e].strip())

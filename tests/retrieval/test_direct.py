@@ -87,3 +87,38 @@ def test_a_title_alone_never_answers_and_shows_only_above_its_own_article() -> N
         "Điều 113. Nghỉ hằng năm",
         "Người lao động làm việc đủ 12 tháng thì được nghỉ hằng năm 12 ngày làm việc.",
     ]
+
+
+UNION = (
+    "Điều 17. Quyền thành lập công đoàn\n"
+    "Người lao động có quyền thành lập, gia nhập và hoạt động công đoàn.\n"
+    "Điều 18. Quyền của đoàn viên công đoàn\n"
+    "1. Yêu cầu Công đoàn đại diện, bảo vệ quyền, lợi ích hợp pháp khi bị xâm phạm.\n"
+    "2. Được thông tin, thảo luận, đề xuất và biểu quyết công việc của Công đoàn; được thông tin "
+    "về đường lối, chủ trương, chính sách của Đảng và pháp luật của Nhà nước liên quan đến "
+    "Công đoàn, người lao động; quy định của Công đoàn.\n"
+    "3. Được Công đoàn tư vấn pháp luật, trợ giúp pháp lý miễn phí.\n"
+    "4. Được Công đoàn thăm hỏi, giúp đỡ lúc ốm đau.\n"
+    "Điều 19. Trách nhiệm của đoàn viên công đoàn\n"
+    "1. Chấp hành Điều lệ Công đoàn Việt Nam."
+)
+
+
+def test_a_list_question_is_answered_by_the_article_with_its_clauses() -> None:
+    direct = direct_answer(parse_query("doan vien cong doan co nhung quyen gi"),
+                           [_group(_quote(4, UNION))], {4: _passage(4, UNION)})
+    [unit] = [d.text for d in direct]
+    assert unit.startswith("Điều 18. Quyền của đoàn viên công đoàn\n1. Yêu cầu Công đoàn")
+    assert "\n3. Được Công đoàn tư vấn pháp luật, trợ giúp pháp lý miễn phí.\n" in unit
+    # a long clause shows its first part only, the rest stays in the sources
+    assert "\n2. Được thông tin, thảo luận, đề xuất và biểu quyết công việc của Công đoàn;…\n" in unit
+    assert "Điều 19" not in unit
+
+
+def test_a_lone_question_is_answered_by_its_sentence_not_by_the_article() -> None:
+    direct = direct_answer(parse_query("người lao động có quyền thành lập công đoàn không"),
+                           [_group(_quote(4, UNION))], {4: _passage(4, UNION)})
+    assert [d.text for d in direct][:2] == [
+        "Điều 17. Quyền thành lập công đoàn",
+        "Người lao động có quyền thành lập, gia nhập và hoạt động công đoàn.",
+    ]
