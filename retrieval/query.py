@@ -269,17 +269,24 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
     asks who must do what."""
     if _asks_for_implementers(text, names_a_document):
         return "implementing"
-    if (
-        any(cue in bare for cue in _IMPLEMENTING_CUES)
-        and ("trien khai" in bare or "thuc hien" in bare)
-        and names_a_document
-    ):
+    if _IMPLEMENTING_CUE.search(bare) and _CARRIES_OUT.search(bare) and names_a_document:
         return "implementing"
     if _DEADLINE_CUES.search(bare) and not _DUTY_CUES.search(bare):
         return "general"
-    if any(cue in bare for cue in _OBLIGATION_CUES):
+    if _OBLIGATION_CUE.search(bare):
         return "obligation"
     return "general"
+
+
+def _whole_words(cues: Sequence[str]) -> re.Pattern[str]:
+    """One pattern matching any of ``cues`` as whole words only: "lam gi" is not in "làm
+    giáo án", "ai phai" not in "trái phải", "viec gi" not in "việc gia nhập"."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, cues)) + r")(?!\w)")
+
+
+_OBLIGATION_CUE = _whole_words(_OBLIGATION_CUES)
+_IMPLEMENTING_CUE = _whole_words(_IMPLEMENTING_CUES)
+_CARRIES_OUT = _whole_words(("trien khai", "thuc hien"))
 
 
 _LIST_CUES = re.compile(

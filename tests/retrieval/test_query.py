@@ -61,3 +61,14 @@ def test_intents_and_the_empty_question() -> None:
 ])
 def test_list_questions_are_recognised(question: str, listing: bool) -> None:
     assert asks_for_list(parse_query(question).bare) is listing
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Giáo viên có bắt buộc làm giáo án giấy không?", "general"),  # "làm giáo", not "làm gì"
+    ("can le tren duoi trai phai bao nhieu mm", "general"),  # "trái phải", not "ai phải"
+    ("Ai được cản trở việc gia nhập công đoàn không?", "general"),  # "việc gia", not "việc gì"
+    ("Giáo viên phải làm gì khi dạy thêm?", "obligation"),
+    ("hieu truong phai lam gi", "obligation"),
+])
+def test_intent_cues_match_whole_words_only(question: str, intent: str) -> None:
+    assert parse_query(question).intent == intent
