@@ -68,11 +68,17 @@ def _score(sentence: str, query: Query) -> float:
     hits = len(content & bag) / len(content)
     pairs = query.content_pairs
     pair_hits = len(pairs & set(itertools.pairwise(words))) / len(pairs) if pairs else 0
-    score = hits + pair_hits
-    if query.wants_deadline and _DEADLINE.search(sentence):
+    return hits + pair_hits + _value_bonus(sentence, query)
+
+
+def _value_bonus(text: str, query: Query) -> float:
+    """What stating the asked value adds: a date or limit for a deadline question, "12
+    tháng" for "bao lâu", "30%" for "bao nhiêu %"."""
+    score = 0.0
+    if query.wants_deadline and _DEADLINE.search(text):
         score += 0.5
-    if query.slot is not None and states_slot(query.slot, sentence, query.slot_unit):
-        score += 0.5  # "bao lâu" is answered by the sentence that says "12 tháng"
+    if query.slot is not None and states_slot(query.slot, text, query.slot_unit):
+        score += 0.5
     return score
 
 
@@ -134,12 +140,14 @@ def _units(source: _Source, query: Query) -> list[_Unit]:
     for i, (a, b) in enumerate(spans):
         if b - a < 20 or is_note(text[a:b]) or any(s <= a < e for s, e in heads):
             continue
-        items = tuple(spans[j] for j in list_items(text, spans, i))
+        items = tuple(spans[j] for j in list_items(text, spans, i, titled=True))
         if b - a > LONG_SENTENCE and not items:
             out += [_Unit(_score(text[c:d], query), source, c, d)
                     for c, d in clause_spans(text, (a, b)) if d - c >= 20]
             continue
         bonus = listing if len(items) >= 2 else 0.0
+        if items:  # the value asked for may stand in an item ("a) Trong thời hạn 01 năm …")
+            bonus += _value_bonus(text[a : items[-1][1]], query) - _value_bonus(text[a:b], query)
         out.append(_Unit(_score(text[a:b], query) + bonus, source, a, b, items))
     if listing:
         out += [_Unit(_score(text[a:b], query) + listing, source, a, b, clauses)

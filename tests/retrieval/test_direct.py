@@ -122,3 +122,21 @@ def test_a_lone_question_is_answered_by_its_sentence_not_by_the_article() -> Non
         "Điều 17. Quyền thành lập công đoàn",
         "Người lao động có quyền thành lập, gia nhập và hoạt động công đoàn.",
     ]
+
+
+ARCHIVE = (
+    "Điều 30. Nộp lưu hồ sơ vào Lưu trữ cơ quan\n"
+    "1. Hồ sơ nộp lưu vào Lưu trữ cơ quan phải đủ thành phần, đúng thời hạn.\n"
+    "2. Thời hạn nộp lưu hồ sơ vào Lưu trữ cơ quan\n"
+    "a) Trong thời hạn 01 năm kể từ ngày công việc kết thúc;\n"
+    "b) Trong thời hạn 03 tháng kể từ ngày công trình được quyết toán.\n"
+    "3. Thủ tục nộp lưu hồ sơ vào Lưu trữ cơ quan do Văn thư hướng dẫn."
+)
+
+
+def test_a_numbered_title_brings_its_items_and_the_asked_value_may_stand_in_one() -> None:
+    direct = direct_answer(parse_query("hồ sơ phải nộp lưu vào lưu trữ cơ quan trong bao lâu"),
+                           [_group(_quote(6, ARCHIVE))], {6: _passage(6, ARCHIVE)})
+    texts = [d.text for d in direct]
+    assert "2. Thời hạn nộp lưu hồ sơ vào Lưu trữ cơ quan\na) Trong thời hạn 01 năm kể từ ngày " \
+           "công việc kết thúc;\nb) Trong thời hạn 03 tháng" in "\n".join(texts)
