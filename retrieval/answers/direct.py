@@ -209,13 +209,18 @@ def _choose(units: Sequence[_Unit]) -> list[_Unit]:
         if len(chosen) >= MAX_SENTENCES or unit.score < best[0].score * 0.75:
             break
         size = len(_shown(unit, MAX_UNIT_CHARS))
-        inside = any(c.source == unit.source and c.start <= unit.start < _end(c)
-                     for c in chosen)
+        inside = any((c.source == unit.source and c.start <= unit.start < _end(c))
+                     or _same(c, unit) for c in chosen)
         if inside or (chosen and used + size > MAX_DIRECT_CHARS):
             continue
         chosen.append(unit)
         used += size
     return sorted(chosen, key=lambda u: u.order)
+
+
+def _same(a: _Unit, b: _Unit) -> bool:
+    """The same words in two places (a consolidated text repeats a clause in its notes)."""
+    return _words(_shown(a, MAX_UNIT_CHARS), True) == _words(_shown(b, MAX_UNIT_CHARS), True)
 
 
 def _end(unit: _Unit) -> int:

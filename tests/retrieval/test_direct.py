@@ -140,3 +140,13 @@ def test_a_numbered_title_brings_its_items_and_the_asked_value_may_stand_in_one(
     texts = [d.text for d in direct]
     assert "2. Thời hạn nộp lưu hồ sơ vào Lưu trữ cơ quan\na) Trong thời hạn 01 năm kể từ ngày " \
            "công việc kết thúc;\nb) Trong thời hạn 03 tháng" in "\n".join(texts)
+
+
+def test_a_sentence_printed_twice_is_shown_once() -> None:
+    term = "3. Nhiệm kỳ của Ban Thanh tra nhân dân là 02 năm."
+    first = f"Điều 77. Ban Thanh tra nhân dân\n1. Ban Thanh tra nhân dân có từ 03 đến 05 thành viên.\n{term}"
+    note = f"Khoản này được hợp nhất như sau:\n{term}"
+    direct = direct_answer(parse_query("nhiệm kỳ Ban Thanh tra nhân dân bao lâu"),
+                           [_group(_quote(1, first), _quote(2, note))],
+                           {1: _passage(1, first), 2: _passage(2, note)})
+    assert [d.text for d in direct].count(term) == 1
