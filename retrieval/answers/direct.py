@@ -11,6 +11,7 @@ question those that state such a value.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ MAX_SENTENCES = 3
 MAX_UNIT_CHARS = 600  # one sentence or list shown on top; the rest stays in the sources
 MAX_DIRECT_CHARS = 450  # further sentences join the best one while all fit in this
 LONG_SENTENCE = 360  # a longer sentence answers with its best ";" clauses
+MAX_FOLLOWER_CHARS = 250  # the next sentence on the best one's line joins it up to this
 MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
 LIST_BONUS = 0.5  # what a list adds to its score when the question asks for a list
 _WORD = re.compile(r"\w+")
@@ -208,6 +210,8 @@ def _choose(units: Sequence[_Unit]) -> list[_Unit]:
     for unit in best:
         if len(chosen) >= MAX_SENTENCES or unit.score < best[0].score * 0.75:
             break
+        if not chosen:
+            unit = _with_follower(unit)
         size = len(_shown(unit, MAX_UNIT_CHARS))
         inside = any((c.source == unit.source and c.start <= unit.start < _end(c))
                      or _same(c, unit) for c in chosen)
@@ -216,6 +220,20 @@ def _choose(units: Sequence[_Unit]) -> list[_Unit]:
         chosen.append(unit)
         used += size
     return sorted(chosen, key=lambda u: u.order)
+
+
+def _with_follower(unit: _Unit) -> _Unit:
+    """The best sentence with the next one on its line when short (where the exception or
+    the "so, for now …" of an answer usually stands); a list keeps its items instead."""
+    if unit.items:
+        return unit
+    text = unit.source.text
+    after = [s for s in sentence_spans(text) if s[0] >= unit.end]
+    if not after or "\n" in text[unit.end : after[0][0]] or is_note(text[slice(*after[0])]):
+        return unit
+    if after[0][1] - after[0][0] > MAX_FOLLOWER_CHARS or after[0][1] - unit.start > MAX_UNIT_CHARS:
+        return unit
+    return dataclasses.replace(unit, end=after[0][1])
 
 
 def _same(a: _Unit, b: _Unit) -> bool:

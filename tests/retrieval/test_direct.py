@@ -150,3 +150,12 @@ def test_a_sentence_printed_twice_is_shown_once() -> None:
                            [_group(_quote(1, first), _quote(2, note))],
                            {1: _passage(1, first), 2: _passage(2, note)})
     assert [d.text for d in direct].count(term) == 1
+
+
+def test_the_best_sentence_brings_the_short_one_after_it_on_its_line() -> None:
+    text = ("Giáo viên tuyển dụng mới phải có chứng chỉ bồi dưỡng trong thời hạn 12 tháng. "
+            "Tuy nhiên, hiện nay chưa yêu cầu giáo viên phải có ngay chứng chỉ.\n"
+            "Kinh phí bồi dưỡng do đơn vị bảo đảm.")
+    direct = direct_answer(parse_query("giáo viên mới tuyển bao lâu phải có chứng chỉ bồi dưỡng"),
+                           [_group(_quote(8, text))], {8: _passage(8, text)})
+    assert direct[0].text == text.split("\n")[0]
