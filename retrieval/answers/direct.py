@@ -36,7 +36,7 @@ from retrieval.query import Query, asks_for_list
 
 MAX_SENTENCES = 3
 MAX_UNIT_CHARS = 600  # one sentence or list shown on top; the rest stays in the sources
-MAX_DIRECT_CHARS = 450  # further sentences join the best one while all fit in this
+MAX_DIRECT_CHARS = 300  # further sentences join the best one while all fit in this
 LONG_SENTENCE = 360  # a longer sentence answers with its best ";" clauses
 MAX_FOLLOWER_CHARS = 250  # the next sentence on the best one's line joins it up to this
 MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
