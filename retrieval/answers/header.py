@@ -20,20 +20,40 @@ from retrieval.query import Query
 HeaderKind = Literal["signer", "recipients", "issuer", "date", "subject", "which"]
 
 _CUES: tuple[tuple[HeaderKind, re.Pattern[str]], ...] = (
-    ("signer", re.compile(
-        r"(?<!\w)(?:ai (?:la nguoi |da )?ky|nguoi ky|do ai ky|ky boi ai|ky ten|chu ky cua ai)"
-        r"(?!\w)")),
-    ("recipients", re.compile(
-        r"(?<!\w)(?:gui (?:cho |den |toi )?(?:ai|nhung ai|dau|(?:nhung |cac )?(?:don vi|co quan"
-        r"|noi|truong|phong) nao|nhung (?:don vi|co quan|noi))|kinh gui|noi nhan)(?!\w)")),
-    ("issuer", re.compile(
-        r"(?<!\w)(?:(?:co quan|don vi|cap) nao (?:ban hanh|ra)|ai ban hanh|do ai ban hanh|"
-        r"(?:co quan|don vi) ban hanh|ban hanh boi (?:ai|co quan nao))(?!\w)")),
-    ("date", re.compile(
-        r"(?<!\w)(?:ban hanh (?:vao )?(?:ngay|hom|thang|nam|khi|luc) nao|ngay ban hanh|"
-        r"ky (?:vao |tu )?(?:ngay|hom) nao|ngay ky|ban hanh bao gio|ky bao gio)(?!\w)")),
-    ("subject", re.compile(
-        r"(?<!\w)(?:ve viec gi|trich yeu|v/v|noi ve (?:van de|viec) gi|ve van de gi)(?!\w)")),
+    (
+        "signer",
+        re.compile(
+            r"(?<!\w)(?:ai (?:la nguoi |da )?ky|nguoi ky|do ai ky|ky boi ai|ky ten|chu ky cua ai)"
+            r"(?!\w)"
+        ),
+    ),
+    (
+        "recipients",
+        re.compile(
+            r"(?<!\w)(?:gui (?:cho |den |toi )?(?:ai|nhung ai|dau|(?:nhung |cac )?(?:don vi|co quan"
+            r"|noi|truong|phong) nao|nhung (?:don vi|co quan|noi))|kinh gui|noi nhan)(?!\w)"
+        ),
+    ),
+    (
+        "issuer",
+        re.compile(
+            r"(?<!\w)(?:(?:co quan|don vi|cap) nao (?:ban hanh|ra)|ai ban hanh|do ai ban hanh|"
+            r"(?:co quan|don vi) ban hanh|ban hanh boi (?:ai|co quan nao))(?!\w)"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"(?<!\w)(?:ban hanh (?:vao )?(?:ngay|hom|thang|nam|khi|luc) nao|ngay ban hanh|"
+            r"ky (?:vao |tu )?(?:ngay|hom) nao|ngay ky|ban hanh bao gio|ky bao gio)(?!\w)"
+        ),
+    ),
+    (
+        "subject",
+        re.compile(
+            r"(?<!\w)(?:ve viec gi|trich yeu|v/v|noi ve (?:van de|viec) gi|ve van de gi)(?!\w)"
+        ),
+    ),
     ("which", re.compile(r"(?<!\w)(?:bang|la|qua) (?:van ban|cong van|ke hoach) nao(?!\w)")),
 )
 _FIELDS: dict[HeaderKind, tuple[str, ...]] = {
@@ -75,9 +95,12 @@ def header_lines(doc: Document, kind: HeaderKind, body_start: int) -> list[str]:
         if span is None:
             continue
         joined = name in _JOINED
-        if blocks and not joined and not blocks[-1][2] and not doc.text[
-            blocks[-1][1] : span[0]
-        ].strip():
+        if (
+            blocks
+            and not joined
+            and not blocks[-1][2]
+            and not doc.text[blocks[-1][1] : span[0]].strip()
+        ):
             blocks[-1] = (blocks[-1][0], span[1], False)
         else:
             blocks.append((*span, joined))

@@ -24,19 +24,30 @@ ARTICLES = [
 
 def _document() -> tuple[Document, list[Passage]]:
     text = "\n\n".join(ARTICLES)
-    doc = Document(id=1, doc_type="Thông tư", title="Quy định về dạy thêm", text=text,
-                   recipients=[])
-    passages = [Passage(id=10 + i, document_id=1, ordinal=i, section=part.split(".")[0],
-                        text=part, start=text.index(part), end=text.index(part) + len(part))
-                for i, part in enumerate(ARTICLES)]
+    doc = Document(
+        id=1, doc_type="Thông tư", title="Quy định về dạy thêm", text=text, recipients=[]
+    )
+    passages = [
+        Passage(
+            id=10 + i,
+            document_id=1,
+            ordinal=i,
+            section=part.split(".")[0],
+            text=part,
+            start=text.index(part),
+            end=text.index(part) + len(part),
+        )
+        for i, part in enumerate(ARTICLES)
+    ]
     return doc, passages
 
 
 def test_the_asked_partys_own_article_is_listed_even_when_search_missed_it() -> None:
     doc, passages = _document()
     hits = [Hit(passage_id=11, document_id=1, score=1.0)]  # search found the province's article
-    duties = _ranked_duties(doc, passages, hits, parse_query("hiệu trưởng phải làm gì về dạy thêm"),
-                            further=False)
+    duties = _ranked_duties(
+        doc, passages, hits, parse_query("hiệu trưởng phải làm gì về dạy thêm"), further=False
+    )
     assert duties[0].action == "1. Tổ chức việc dạy thêm trong nhà trường theo quy định."
     assert duties[0].actor == "Hiệu trưởng" and duties[0].passage_id == 16
 
@@ -44,6 +55,7 @@ def test_the_asked_partys_own_article_is_listed_even_when_search_missed_it() -> 
 def test_without_a_party_only_the_found_passages_count() -> None:
     doc, passages = _document()
     hits = [Hit(passage_id=11, document_id=1, score=1.0)]
-    duties = _ranked_duties(doc, passages, hits, parse_query("phải làm gì về dạy thêm"),
-                            further=False)
+    duties = _ranked_duties(
+        doc, passages, hits, parse_query("phải làm gì về dạy thêm"), further=False
+    )
     assert {d.passage_id for d in duties} == {11}
