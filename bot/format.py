@@ -205,37 +205,47 @@ _BOILERPLATE = re.compile(
 
 def _unsaid(text: str, said: set[str], *, boilerplate: bool = False) -> str:
     """``text`` without the sentences already shown (verbatim pieces kept, "…" between),
-    and without the dispatch's grounds and closing formula when ``boilerplate``."""
+    and without the dispatch's grounds and closing formula when ``boilerplate``. Pieces that
+    stand next to each other keep the separator they had ("Khiển trách; b) Cảnh cáo"), so a
+    phrase across them still reads as in the source; "…" marks only what was left out."""
     if not said and not boilerplate:
         return text
-    pieces = _with_markers([p for p in _SENTENCE_END.split(text) if p.strip()])
-    kept = [p for p in pieces
-            if not any(_norm(p) in s or s in _norm(p) for s in said if len(_norm(p)) > 15)
-            and not (boilerplate and _BOILERPLATE.search(p.strip()))]
-    if len(kept) == len(pieces):
+    out: list[str] = []
+    pos, dropped, gap = 0, False, False
+    marker = ""  # "1. ", "Điều 16. ": goes with the piece it numbers, or with it is dropped
+    for end, nxt in [*((m.start(), m.end()) for m in _SENTENCE_END.finditer(text)),
+                     (len(text), len(text))]:
+        piece = text[pos:end]
+        sep = text[end:nxt]
+        pos = nxt
+        if not piece.strip():
+            continue
+        if _MARKER.match(piece.strip()):
+            marker += piece + sep
+            continue
+        if _said(piece, said) or (boilerplate and _BOILERPLATE.search(piece.strip())):
+            dropped = gap = True
+            marker = ""
+            continue
+        piece, marker = marker + piece, ""
+        if gap and out:
+            out.append(" … ")
+        out.append(piece.strip(" …") if gap or not out else piece)
+        out.append(sep)
+        gap = False
+    if not dropped:
         return text
-    return " … ".join(k.strip(" …") for k in kept if k.strip(" …"))
+    return "".join(out).strip()
+
+
+def _said(piece: str, said: set[str]) -> bool:
+    norm = _norm(piece)
+    return len(norm) > 15 and any(norm in s or s in norm for s in said)
 
 
 # A piece that only numbers what follows: "1.", "a)", "II.", "Điều 16.".
 _MARKER = re.compile(r"^(?:…\s*)?(?:\d+(?:\.\d+)*|[a-zđ]|[IVXLC]+|điều \d+\w?)[.)]?$",
                      re.IGNORECASE)
-
-
-def _with_markers(pieces: list[str]) -> list[str]:
-    """Each numbering piece glued to the piece it numbers, so that dropping a sentence drops
-    its number too rather than leaving "1." alone on a line."""
-    out: list[str] = []
-    marker = ""
-    for piece in pieces:
-        if _MARKER.match(piece.strip()):
-            marker = f"{marker} {piece.strip()}".strip()
-            continue
-        out.append(f"{marker} {piece}" if marker else piece)
-        marker = ""
-    if marker:
-        out.append(marker)
-    return out
 
 
 def short_citation(citation: Citation) -> str:

@@ -269,17 +269,38 @@ def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
     asks who must do what."""
     if _asks_for_implementers(text, names_a_document):
         return "implementing"
-    if (
-        any(cue in bare for cue in _IMPLEMENTING_CUES)
-        and ("trien khai" in bare or "thuc hien" in bare)
-        and names_a_document
-    ):
+    if _IMPLEMENTING_CUE.search(bare) and _CARRIES_OUT.search(bare) and names_a_document:
         return "implementing"
     if _DEADLINE_CUES.search(bare) and not _DUTY_CUES.search(bare):
         return "general"
-    if any(cue in bare for cue in _OBLIGATION_CUES):
+    if _OBLIGATION_CUE.search(bare):
         return "obligation"
     return "general"
+
+
+def _whole_words(cues: Sequence[str]) -> re.Pattern[str]:
+    """One pattern matching any of ``cues`` as whole words only: "lam gi" is not in "làm
+    giáo án", "ai phai" not in "trái phải", "viec gi" not in "việc gia nhập"."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, cues)) + r")(?!\w)")
+
+
+_OBLIGATION_CUE = _whole_words(_OBLIGATION_CUES)
+_IMPLEMENTING_CUE = _whole_words(_IMPLEMENTING_CUES)
+_CARRIES_OUT = _whole_words(("trien khai", "thuc hien"))
+
+
+_LIST_CUES = re.compile(
+    r"(?<!\w)(?:(?:nhung|cac)\s+(?:\w+\s+){0,3}(?:gi|nao)|(?:bao )?gom (?:nhung )?(?:gi|nhung)|"
+    r"(?:nhung|cac) (?:quyen|nghia vu|nhiem vu|hanh vi|hinh thuc|truong hop|tieu chuan|"
+    r"dieu kien|noi dung|che do|loai)|(?:truong hop|hinh thuc|dieu kien) nao)(?!\w)"
+)
+
+
+def asks_for_list(bare: str) -> bool:
+    """Whether a question (diacritic-free) asks for a list: "những quyền gì", "gồm những gì",
+    "trong các trường hợp nào", "các hình thức kỷ luật"; whole words only ("nhưng" typed
+    without diacritics is "nhung" too, so a cue needs its "gì / nào" or a listing noun)."""
+    return bool(_LIST_CUES.search(bare))
 
 
 # -- what the question asks for, as opposed to what it is about ----------------------------------

@@ -43,8 +43,9 @@ from retrieval.answers.direct import (
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.graph import DirectiveGraph
+from retrieval.answers.header import header_kind
 from retrieval.answers.implementing import implementing_page, related_documents
-from retrieval.answers.model import Answer, DocumentGroup, Obligation, Page
+from retrieval.answers.model import Answer, DirectSentence, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
@@ -154,7 +155,8 @@ class Answerer:
             chains=page.chains,
             evidence=ev,
             prose_status=prose_status,
-            direct=direct_answer(query, page.groups) if found and not page.obligations else [],
+            direct=(self._direct(query, page.groups, reading)
+                    if found and not page.obligations else []),
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
                      for n in absent] + unheld,
@@ -221,6 +223,17 @@ class Answerer:
                 log.exception("Directive graph failed for the related documents")
         return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
                                    obligations=obligations, related=related)
+
+    def _direct(
+        self, query: Query, groups: Sequence[DocumentGroup], reading: Reading
+    ) -> list[DirectSentence]:
+        """The sentences on top; for a question about the header, the first document and
+        where its body starts (its first passage) too."""
+        doc = reading.docs.get(groups[0].citation.document_id) if header_kind(query) else None
+        start = 0
+        if doc is not None and doc.id is not None:
+            start = min((p.start for p in reading.passages_of(doc.id)), default=0)
+        return direct_answer(query, groups, reading.passages, doc, start)
 
     def _citing(self, hits: Sequence[Hit], reading: Reading) -> list[str]:
         """Stored documents that cite or implement the named numbers (the searcher's number

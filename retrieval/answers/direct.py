@@ -5,30 +5,52 @@ Sentences are chosen from the quotes the answer already shows (so every one is v
 cited), scored by the question's content words and adjacent pairs; a sentence that introduces
 a list ("như sau:", "sau đây:", "gồm:", any lead ending in ":") brings its items
 (:func:`~retrieval.answers.quoting.list_items`); notes are never chosen; a deadline question prefers
-sentences with a date or a "trước / chậm nhất / đến hết" limit.
+sentences with a date or a "trước / chậm nhất / đến hết" limit, a "bao lâu / bao nhiêu %"
+question those that state such a value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from corpus.docnumbers import DocNumber, parse_number
-from corpus.models import Document
+from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
+from retrieval.answers.confidence import states_slot
+from retrieval.answers.header import header_kind, header_lines
 from retrieval.answers.model import DirectSentence, DocumentGroup
-from retrieval.answers.quoting import ELLIPSIS, is_note, list_items, sentence_spans
-from retrieval.query import Query
+from retrieval.answers.quoting import (
+    ELLIPSIS,
+    Span,
+    clause_spans,
+    is_note,
+    list_items,
+    sentence_spans,
+    unmarked,
+)
+from retrieval.query import Query, asks_for_list
 
 MAX_SENTENCES = 3
-MAX_DIRECT_CHARS = 450
+MAX_UNIT_CHARS = 600  # one sentence or list shown on top; the rest stays in the sources
+MAX_DIRECT_CHARS = 300  # further sentences join the best one while all fit in this
+LONG_SENTENCE = 360  # a longer sentence answers with its best ";" clauses
+MAX_FOLLOWER_CHARS = 250  # the next sentence on the best one's line joins it up to this
+MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
+LIST_BONUS = 0.5  # what a list adds to its score when the question asks for a list
 _WORD = re.compile(r"\w+")
 _DEADLINE = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?<!\w)(?:trước ngày|chậm nhất|đến hết|trước|hằng năm|"
     r"hằng quý|hằng tháng|thời hạn|trong thời hạn|ngày \d+ tháng)(?!\w)",
     re.IGNORECASE,
 )
+# an article or part title on its own line ("Điều 75. Ngày Nhà giáo Việt Nam"): it names
+# what the passage is about, it answers nothing itself
+_HEADING_LINE = re.compile(r"^[ \t]*(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+[a-zđ]?\b[^\n]*",
+                           re.IGNORECASE | re.M)
 _IMPLEMENTING_CONTEXT = re.compile(
     r"(?:thuc hien|trien khai|quan triet|cu the hoa)\s+(?:\S+\s+){0,2}$"
     r"|(?:cong van|cv|ke hoach|kh|van ban|huong dan)(?!\w).*(?<!\w)ve\s+(?:\S+\s+){0,2}$"
@@ -48,56 +70,240 @@ def _score(sentence: str, query: Query) -> float:
     hits = len(content & bag) / len(content)
     pairs = query.content_pairs
     pair_hits = len(pairs & set(itertools.pairwise(words))) / len(pairs) if pairs else 0
-    score = hits + pair_hits
-    if query.wants_deadline and _DEADLINE.search(sentence):
+    return hits + pair_hits + _value_bonus(sentence, query)
+
+
+def _value_bonus(text: str, query: Query) -> float:
+    """What stating the asked value adds: a date or limit for a deadline question, "12
+    tháng" for "bao lâu", "30%" for "bao nhiêu %"."""
+    score = 0.0
+    if query.wants_deadline and _DEADLINE.search(text):
+        score += 0.5
+    if query.slot is not None and states_slot(query.slot, text, query.slot_unit):
         score += 0.5
     return score
 
 
-def direct_answer(query: Query, groups: Sequence[DocumentGroup]) -> list[DirectSentence]:
-    """Up to three sentences of the first document's quotes that best answer ``query``."""
+@dataclass(frozen=True)
+class _Source:
+    """One shown passage (whole, footnote markers removed) or, without it, one quote piece."""
+
+    document_id: int
+    passage_id: int
+    section: str
+    text: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence, a clause of a long one, or a list lead with its items: text[start:end]."""
+
+    score: float
+    source: _Source
+    start: int
+    end: int
+    items: tuple[Span, ...] = ()
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.source.rank, self.start)
+
+
+def _sources(group: DocumentGroup, passages: Mapping[int, Passage]) -> list[_Source]:
+    out: list[_Source] = []
+    seen: set[int] = set()
+    for quote in group.quotes:
+        if quote.passage_id in seen:
+            continue
+        seen.add(quote.passage_id)
+        p = passages.get(quote.passage_id)
+        texts = [unmarked(p.text)] if p is not None else [
+            piece.strip() for piece in quote.text.split(ELLIPSIS) if piece.strip()]
+        out += [_Source(quote.document_id, quote.passage_id, quote.section, t, len(out) + n)
+                for n, t in enumerate(texts)]
+    return out
+
+
+def _headings(text: str) -> list[Span]:
+    return [m.span() for m in _HEADING_LINE.finditer(text)]
+
+
+def _units(source: _Source, query: Query) -> list[_Unit]:
+    """The sentences of ``source`` that may answer (no title, note or fragment), a long
+    sentence as its clauses, a list lead with its items; for a question asking for a list
+    ("những quyền gì", "gồm những gì") also each article under its title with its clauses,
+    and a list outscores a lone sentence."""
+    text = source.text
+    spans = sentence_spans(text)
+    heads = _headings(text)
+    listing = LIST_BONUS if asks_for_list(query.bare) else 0.0
+    out: list[_Unit] = []
+    for i, (a, b) in enumerate(spans):
+        if b - a < 20 or is_note(text[a:b]) or any(s <= a < e for s, e in heads):
+            continue
+        items = tuple(spans[j] for j in list_items(text, spans, i, titled=True))
+        if b - a > LONG_SENTENCE and not items:
+            out += [_Unit(_score(text[c:d], query), source, c, d)
+                    for c, d in clause_spans(text, (a, b)) if d - c >= 20]
+            continue
+        bonus = listing if len(items) >= 2 else 0.0
+        if items:  # the value asked for may stand in an item ("a) Trong thời hạn 01 năm …")
+            bonus += _value_bonus(text[a : items[-1][1]], query) - _value_bonus(text[a:b], query)
+        out.append(_Unit(_score(text[a:b], query) + bonus, source, a, b, items))
+    if listing:
+        out += [_Unit(_score(text[a:b], query) + listing, source, a, b, clauses)
+                for a, b, clauses in _articles(text, heads) if len(clauses) >= 2]
+    return out
+
+
+def _articles(text: str, heads: Sequence[Span]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Each heading line with the lines under it up to the next heading."""
+    out = []
+    for n, (a, b) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else len(text)
+        lines = []
+        pos = b
+        for line in text[b:stop].split("\n"):
+            if line.strip() and not is_note(line):
+                lead = pos + len(line) - len(line.lstrip())
+                lines.append((lead, pos + len(line.rstrip())))
+            pos += len(line) + 1
+        out.append((a, b, tuple(lines)))
+    return out
+
+
+def _clipped(text: str, start: int, end: int, limit: int) -> str:
+    """``text[start:end]``, or when longer than ``limit`` its first ";" clause (or the words
+    that fit) and "…"."""
+    if end - start <= limit:
+        return text[start:end]
+    semi = text.find("; ", start + 40, start + limit)
+    if semi > 0:
+        return text[start : semi + 1] + ELLIPSIS
+    cut = text.rfind(" ", start, start + limit)
+    return text[start : cut if cut > start else start + limit] + ELLIPSIS
+
+
+def _shown(unit: _Unit, limit: int) -> str:
+    """The unit's verbatim text, its items (a long one clipped) while they fit ``limit``,
+    each on its own line as in the source; "…" where it is cut."""
+    text = unit.source.text
+    head = _clipped(text, unit.start, unit.end, limit)
+    parts = [head]
+    size, prev = len(head), unit.end
+    for a, b in unit.items:
+        piece = _clipped(text, a, b, MAX_ITEM_CHARS)
+        if size + len(piece) + 1 > limit:
+            parts.append("\n" + ELLIPSIS)
+            break
+        parts.append(("\n" if "\n" in text[prev:a] else " ") + piece)
+        size, prev = size + len(piece) + 1, b
+    return "".join(parts)
+
+
+def _choose(units: Sequence[_Unit]) -> list[_Unit]:
+    """The best units, up to three scoring within 75 % of the best, while they fit."""
+    best = sorted(units, key=lambda u: (-u.score, u.order))
+    chosen: list[_Unit] = []
+    used = 0
+    for unit in best:
+        if len(chosen) >= MAX_SENTENCES or unit.score < best[0].score * 0.75:
+            break
+        if not chosen:
+            unit = _with_follower(unit)
+        size = len(_shown(unit, MAX_UNIT_CHARS))
+        inside = any((c.source == unit.source and c.start <= unit.start < _end(c))
+                     or _same(c, unit) for c in chosen)
+        if inside or (chosen and used + size > MAX_DIRECT_CHARS):
+            continue
+        chosen.append(unit)
+        used += size
+    return sorted(chosen, key=lambda u: u.order)
+
+
+def _with_follower(unit: _Unit) -> _Unit:
+    """The best sentence with the next one on its line when short (where the exception or
+    the "so, for now …" of an answer usually stands); a list keeps its items instead."""
+    if unit.items:
+        return unit
+    text = unit.source.text
+    after = [s for s in sentence_spans(text) if s[0] >= unit.end]
+    if not after or "\n" in text[unit.end : after[0][0]] or is_note(text[slice(*after[0])]):
+        return unit
+    if after[0][1] - after[0][0] > MAX_FOLLOWER_CHARS or after[0][1] - unit.start > MAX_UNIT_CHARS:
+        return unit
+    return dataclasses.replace(unit, end=after[0][1])
+
+
+def _same(a: _Unit, b: _Unit) -> bool:
+    """The same words in two places (a consolidated text repeats a clause in its notes)."""
+    return _words(_shown(a, MAX_UNIT_CHARS), True) == _words(_shown(b, MAX_UNIT_CHARS), True)
+
+
+def _end(unit: _Unit) -> int:
+    return unit.items[-1][1] if unit.items else unit.end
+
+
+def _title(unit: _Unit) -> DirectSentence | None:
+    """The title of the article the unit stands in, when the passage prints it above."""
+    source = unit.source
+    heads = _headings(source.text)
+    above = [(s, e) for s, e in heads if e <= unit.start]
+    if not above or source.text[: above[0][0]].strip() or any(s == unit.start for s, _ in heads):
+        return None  # none printed above, or the unit is an article under its own title
+    s, e = above[-1]
+    return DirectSentence(source.document_id, source.passage_id, source.section,
+                          source.text[s:e].strip())
+
+
+def direct_answer(
+    query: Query,
+    groups: Sequence[DocumentGroup],
+    passages: Mapping[int, Passage] | None = None,
+    document: Document | None = None,
+    body_start: int = 0,
+) -> list[DirectSentence]:
+    """Up to three sentences of the first document that best answer ``query``: read from the
+    whole shown passages (``passages``; else from the quotes), a list lead with its items, a
+    long sentence by its clauses, under the article's title when all come from one article;
+    the best one cut at ``MAX_UNIT_CHARS``, the others while all fit in ``MAX_DIRECT_CHARS``.
+    A question about the header ("ai ký", "gửi những đơn vị nào", "ban hành ngày nào") is
+    answered by the header lines of ``document`` (the first one; its body starts at
+    ``body_start``); "… bằng văn bản nào" by its number and subject above the sentences."""
     if not groups:
         return []
-    group = groups[0]
-    candidates: list[tuple[float, int, DirectSentence, list[DirectSentence]]] = []
-    order = 0
-    for quote in group.quotes:
-        pieces = [p.strip() for p in quote.text.split(ELLIPSIS) if p.strip()]
-        for piece in pieces:
-            spans = sentence_spans(piece)
-            sentences = [piece[a:b].strip() for a, b in spans]
-            for i, text in enumerate(sentences):
-                order += 1
-                if len(text) < 20 or is_note(text):
-                    continue
-                follow = [
-                    DirectSentence(quote.document_id, quote.passage_id, quote.section,
-                                   sentences[j])
-                    for j in list_items(piece, spans, i)
-                ]
-                sentence = DirectSentence(quote.document_id, quote.passage_id, quote.section,
-                                          text)
-                candidates.append((_score(text, query), order, sentence, follow))
-    if not candidates:
-        return []
-    best = sorted(candidates, key=lambda c: (-c[0], c[1]))
-    top = best[0][0]
-    chosen: list[tuple[int, DirectSentence, list[DirectSentence]]] = []
-    used = 0
-    for score, order, sentence, follow in best:
-        if len(chosen) >= MAX_SENTENCES or score < top * 0.75:
-            break
-        size = len(sentence.text) + sum(len(f.text) for f in follow)
-        if chosen and used + size > MAX_DIRECT_CHARS:
-            continue
-        chosen.append((order, sentence, follow))
-        used += size
-    out: list[DirectSentence] = []
-    for _, sentence, follow in sorted(chosen, key=lambda c: c[0]):
-        for s in [sentence, *follow]:
-            if s not in out:
-                out.append(s)
+    header = _header(query, document, body_start)
+    if header and header_kind(query) != "which":
+        return header
+    units = [u for source in _sources(groups[0], passages or {}) for u in _units(source, query)]
+    chosen = _choose(units)
+    out: list[DirectSentence] = header
+    title = _title(chosen[0]) if len({u.source for u in chosen}) == 1 else None
+    if title is not None:
+        out.append(title)
+    for unit in chosen:
+        source = unit.source
+        out.append(DirectSentence(source.document_id, source.passage_id, source.section,
+                                  _shown(unit, MAX_UNIT_CHARS)))
     return out
+
+
+HEADER_PASSAGE = 0  # the passage id of a header line: the header is in no passage
+
+
+def _header(query: Query, doc: Document | None, body_start: int) -> list[DirectSentence]:
+    """The header lines answering ``query``, when it asks about this document's header (a
+    number it names is this one, or one the document implements: "ai ký công văn triển khai
+    NQ 02"), or asks which document answers."""
+    kind = header_kind(query)
+    if kind is None or doc is None or doc.id is None:
+        return []
+    if kind != "which" and not all(held(n, [doc]) or asks_through(query, n)
+                                   for n in query.numbers):
+        return []
+    return [DirectSentence(doc.id, HEADER_PASSAGE, "", line)
+            for line in header_lines(doc, kind, body_start)]
 
 
 def _year(number: str | None) -> int | None:

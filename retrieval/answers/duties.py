@@ -11,9 +11,15 @@ from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus, Passage
 from retrieval.answers.model import Obligation, compact_references
-from retrieval.answers.obligations import Duty, actors_match, extract_duties, rank_duties
+from retrieval.answers.obligations import (
+    Duty,
+    actors_match,
+    default_actor,
+    extract_duties,
+    rank_duties,
+)
 from retrieval.answers.reading import Reading
-from retrieval.query import Query
+from retrieval.query import Query, actor_key
 from retrieval.searcher import Hit
 
 MAX_OBLIGATIONS = 8
@@ -64,12 +70,15 @@ def _ranked_duties(
     further: bool,
 ) -> list[Duty]:
     """The duties of one document that may answer ``query``, most relevant first: those in
-    its hit passages (any, in a short document); a ``further`` document adds only duties of
+    its hit passages (any, in a short document) and those it gives to the party the question
+    asks about; a ``further`` document adds only duties of
     the party the question asks about, or, without one, duties of a document it names."""
     actor = query.actor
     hit_ids = {h.passage_id for h in doc_hits}
     small = len(passages) <= SMALL_DOCUMENT
-    duties = [d for d in extract_duties(doc, passages) if small or d.passage_id in hit_ids]
+    addressee = actor_key(default_actor(doc))
+    duties = [d for d in extract_duties(doc, passages)
+              if small or d.passage_id in hit_ids or _assigned_to(d, actor, addressee)]
     if further:
         named = any(h.number_match for h in doc_hits)
         duties = [
@@ -83,6 +92,14 @@ def _ranked_duties(
         ]
     return rank_duties(duties, terms=sorted(query.topic), actor=actor,
                        wants_deadline=query.wants_deadline, keep_unrelated=small)
+
+
+def _assigned_to(duty: Duty, actor: str | None, addressee: str) -> bool:
+    """A duty the document gives to the party the question asks about, by name or under a
+    heading that names it ("Điều 13. Trách nhiệm của Hiệu trưởng" for "hiệu trưởng phải làm
+    gì"), wherever it stands; not one that only falls to the document's addressee."""
+    return (actor is not None and duty.actor_key != addressee
+            and actors_match(actor, duty.actor_key))
 
 
 def _pick(ranked: Sequence[Duty], *, max_passages: int, limit: int,

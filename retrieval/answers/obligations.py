@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
-from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans
+from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans, unmarked
 from retrieval.query import actor_key
 
 MAX_ACTION_CHARS = 300
@@ -424,7 +424,7 @@ _RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền h
 def _heading_actor(line: str) -> str | None:
     """The party a heading names as the addressee of the items under it ("1. Bộ Giáo dục và
     Đào tạo", "Điều 6. Trách nhiệm của Ủy ban nhân dân cấp tỉnh"), or None."""
-    body = _HEADING_NUMBER.sub("", line.strip(), count=1).strip(" :")
+    body = _HEADING_NUMBER.sub("", unmarked(line).strip(), count=1).strip(" :")
     of = _RESPONSIBILITY_OF.match(folded_view(body))
     if of:
         body = body[of.end():]
@@ -435,13 +435,18 @@ def _heading_actor(line: str) -> str | None:
     return body
 
 
+_ARTICLE_NUMBER = re.compile(r"Điều\s+\d+\w?\.\s*")  # "Điều 13. " before an article's title
+
+
 def _looks_like_heading(text: str, span: Span) -> bool:
-    """A numbered heading line without final punctuation ("2. Về việc tuyển dụng …")."""
+    """A numbered heading line without final punctuation ("2. Về việc tuyển dụng …"), or an
+    article's title after its number ("Điều 13. Trách nhiệm của Hiệu trưởng")."""
     s, e = span
     line = text[s:e]
     if line.endswith((".", ";", ":", "?", "!", ELLIPSIS)) or "\n" in line:
         return False
-    line_start = s == 0 or text[s - 1] == "\n"
+    head = text[text.rfind("\n", 0, s) + 1 : s]
+    line_start = not head.strip() or _ARTICLE_NUMBER.fullmatch(head) is not None
     line_end = e == len(text) or text[e : e + 1] == "\n"
     numbered = re.match(rf"^{_NUMBERING}\s", line) is not None
     return line_start and line_end and (len(line) <= 90 or (numbered and len(line) <= 250))

@@ -69,13 +69,21 @@ def _item_kind(sentence: str) -> str | None:
     return m.lastgroup if m else None
 
 
-def list_items(text: str, sentences: Sequence[Span], lead: int) -> list[int]:
+_TITLE_LEAD = re.compile(r"(?:\d+(?:\.\d+)*|[IVXLC]+)\.\s+\S[^\n]{0,110}(?<![.;:!?…,])$")
+
+
+def list_items(
+    text: str, sentences: Sequence[Span], lead: int, *, titled: bool = False
+) -> list[int]:
     """Indices of the items a sentence ending in ":" introduces: the sentences after it that
     start with a list marker of another kind than the lead's own ("1. … sau:" -> "a) …",
-    "b) …", up to the next "2."); none when ``lead`` does not end with ":"."""
-    if not text[slice(*sentences[lead])].rstrip().endswith(":"):
+    "b) …", up to the next "2."); none when ``lead`` does not end with ":". With ``titled``, a
+    numbered title without a final mark ("2. Thời hạn nộp lưu hồ sơ") introduces its items
+    too."""
+    lead_text = text[slice(*sentences[lead])].rstrip()
+    if not lead_text.endswith(":") and not (titled and _TITLE_LEAD.fullmatch(lead_text)):
         return []
-    own = _item_kind(text[slice(*sentences[lead])])
+    own = _item_kind(lead_text)
     first: str | None = None
     items: list[int] = []
     for j in range(lead + 1, min(len(sentences), lead + 1 + MAX_LIST_ITEMS)):

@@ -288,3 +288,30 @@ def test_every_start_example_is_answered_on_the_samples(seeded_store: CorpusStor
         answer = answerer.answer(example, log_query=False)
         assert answer.status == "answered" and answer.groups, example
 
+
+def _plain(message: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", message)).split())
+
+
+def test_sources_keep_the_separators_between_neighbouring_pieces() -> None:
+    """A sentence shown on top is left out of the sources, and "…" stands only there: the
+    clauses still next to each other keep their "; " and line breaks, so "Khiển trách; b) Cảnh
+    cáo" reads as in the document."""
+    text = ("Viên chức vi phạm thì bị xử lý kỷ luật như sau:\na) Khiển trách;\nb) Cảnh cáo;\n"
+            "c) Cách chức.\nViệc kỷ luật được ghi vào hồ sơ. Quyết định gửi viên chức: ngay.")
+    shown = "Việc kỷ luật được ghi vào hồ sơ."
+    group = DocumentGroup(citation(1, "1/QĐ", "Kỷ luật"), [quote(10, 1, text)])
+    ans = answer(groups=[group], highlight_terms=[],
+                 direct=[DirectSentence(1, 10, "", shown)])
+    [message] = answer_messages(ans)
+    sources = _plain(message.split("Nguồn", 1)[1])
+    assert "như sau: a) Khiển trách; b) Cảnh cáo; c) Cách chức." in sources
+    assert "c) Cách chức. … Quyết định gửi viên chức: ngay." in sources
+    assert shown not in sources
+
+
+def test_sources_left_whole_when_nothing_was_shown_above() -> None:
+    text = "Điều 5. Nghỉ phép\nNgười lao động được nghỉ 12 ngày; không trừ lương."
+    group = DocumentGroup(citation(1, "1/QĐ", "Nghỉ"), [quote(10, 1, text)])
+    [message] = answer_messages(answer(groups=[group], highlight_terms=[]))
+    assert "được nghỉ 12 ngày; không trừ lương." in _plain(message)

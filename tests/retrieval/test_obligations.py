@@ -241,3 +241,17 @@ def test_a_principal_is_the_head_of_a_unit() -> None:
                         "thuong truc cong doan nganh giao duc va dao tao")
     assert not actors_match("hieu truong", "thuong truc cong doan nganh giao duc va dao tao")
     assert not actors_match("giao vien chu nhiem", "so giao duc va dao tao")
+
+
+def test_an_article_title_naming_a_party_addresses_its_clauses() -> None:
+    doc, passages = _synthetic(
+        "Điều 12. Trách nhiệm của Ủy ban nhân dân cấp xã[9]\n1. Chịu trách nhiệm quản lí hoạt "
+        "động dạy thêm, học thêm trên địa bàn.\n2. Hướng dẫn, kiểm tra việc thực hiện quy định "
+        "về dạy thêm, học thêm.\n\nĐiều 13. Trách nhiệm của Hiệu trưởng\n1. Tổ chức việc dạy "
+        "thêm, học thêm trong nhà trường theo quy định."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp xã", "Hiệu trưởng"
+    ]

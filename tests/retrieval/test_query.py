@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.text import bare_view
 from retrieval.query import (
     BARE_STOPWORDS,
     HIGHLIGHT_STOPWORDS,
     STOPWORDS,
+    asks_for_list,
     parse_query,
     question_tokens,
 )
@@ -46,3 +49,26 @@ def test_intents_and_the_empty_question() -> None:
     empty = parse_query("   ")
     assert not empty and empty.intent == "general" and empty.actor is None
     assert not empty.tokens and not empty.topic and not empty.highlight_terms
+
+
+@pytest.mark.parametrize(("question", "listing"), [
+    ("Đoàn viên công đoàn có những quyền gì?", True),
+    ("ho so gom nhung gi", True),
+    ("Trường bị giải thể trong trường hợp nào?", True),
+    ("Viên chức bị kỷ luật có các hình thức nào", True),
+    ("Giáo viên có được dạy thêm không?", False),
+    ("nhung giao vien nghi phep thi sao", False),  # "nhưng", not a list
+])
+def test_list_questions_are_recognised(question: str, listing: bool) -> None:
+    assert asks_for_list(parse_query(question).bare) is listing
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Giáo viên có bắt buộc làm giáo án giấy không?", "general"),  # "làm giáo", not "làm gì"
+    ("can le tren duoi trai phai bao nhieu mm", "general"),  # "trái phải", not "ai phải"
+    ("Ai được cản trở việc gia nhập công đoàn không?", "general"),  # "việc gia", not "việc gì"
+    ("Giáo viên phải làm gì khi dạy thêm?", "obligation"),
+    ("hieu truong phai lam gi", "obligation"),
+])
+def test_intent_cues_match_whole_words_only(question: str, intent: str) -> None:
+    assert parse_query(question).intent == intent
