@@ -74,7 +74,7 @@ class Citation:
 
 
 _DIEU = re.compile(r"^Điều\s+(\d+[a-zđ]?)", re.IGNORECASE)
-_ITEM = re.compile(r"^(\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]?(?:\s|$)")
+_ITEM = re.compile(r"^(\d+(?:\.\d+)*|[IVXLC]+|[A-Z]|[a-zđ])[.)]?(?:\s|$)")
 
 
 def readable_section(section: str) -> str:
