@@ -181,6 +181,15 @@ def actors_match(a: str, b: str) -> bool:
     return False
 
 
+def _asked(actor: str | None, key: str) -> int:
+    """How well a duty's actor is the party asked about: 2 when it names all of it ("giáo
+    viên làm công tác chủ nhiệm" for "giáo viên chủ nhiệm"), 1 when it is a wider or related
+    party ("giáo viên"), else 0."""
+    if not actor or not actors_match(actor, key):
+        return 0
+    return 2 if set(actor.split()) <= set(key.split()) else 1
+
+
 def default_actor(doc: Document) -> str:
     """Whom a document addresses when a sentence names nobody."""
     tail = doc.text
@@ -469,7 +478,7 @@ def rank_duties(
         return len(set(re.findall(r"\w+", bare_view(d.action))) & topic)
 
     def score(d: Duty) -> tuple[int, int, int, int, int]:
-        asked = 1 if actor and actors_match(actor, d.actor_key) else 0
+        asked = _asked(actor, d.actor_key)
         timed = 1 if wants_deadline and d.deadline else 0
         shared = overlap(d)
         return (-asked, -min(shared, 1), -timed, -shared, d.order)

@@ -168,6 +168,16 @@ def _synthetic(text: str) -> tuple[Document, list[Passage]]:
     return doc, passages
 
 
+def test_the_party_asked_comes_before_a_wider_one() -> None:
+    doc, passages = _synthetic(
+        "Giáo viên có nhiệm vụ tổng hợp đánh giá học sinh cuối năm học.\n\n"
+        "Giáo viên làm công tác chủ nhiệm phải nắm bắt thông tin từng học sinh của lớp."
+    )
+    ranked = rank_duties(extract_duties(doc, passages), terms=["đánh", "giá", "cuối", "năm"],
+                        actor="giao vien chu nhiem", wants_deadline=False)
+    assert [d.actor for d in ranked][:2] == ["Giáo viên làm công tác chủ nhiệm", "Giáo viên"]
+
+
 def test_definitions_goals_lead_ins_and_closings_are_no_duties() -> None:
     doc, passages = _synthetic(
         "Công đoàn là tổ chức chính trị - xã hội rộng lớn, tham gia quản lý nhà nước.\n\n"
