@@ -58,10 +58,13 @@ def document_title(doc: Document) -> str:
 
 
 def short_label(doc: Document) -> str:
-    """Type and number, "Công văn 5208/BGDĐT-GDPT"; without a number, the title cut to 80
-    characters."""
+    """Type and number, "Công văn 5208/BGDĐT-GDPT"; a number left blank on the document
+    ("Số: /SGDĐT-TC") names its issuer too; without a number, the title cut to 80 characters."""
     if doc.number:
-        return f"{doc.doc_type} {doc.number}"
+        label = f"{doc.doc_type} {doc.number}"
+        if doc.issuer and not any(c.isdigit() for c in doc.number):
+            label += f" của {doc.issuer}"
+        return label
     return doc.title[:SHORT_LABEL_MAX_CHARS]
 
 

@@ -78,6 +78,8 @@ def test_document_title() -> None:
 def test_short_label() -> None:
     assert short_label(_doc()) == "Công văn 5208/BGDĐT-GDPT"
     assert short_label(_doc(number=None, title="x" * 100)) == "x" * 80
+    blank = _doc(number="/SGDĐT-TC", issuer="Sở Giáo dục và Đào tạo (UBND tỉnh Long An)")
+    assert short_label(blank) == "Công văn /SGDĐT-TC của Sở Giáo dục và Đào tạo (UBND tỉnh Long An)"
 
 
 @pytest.mark.parametrize(
