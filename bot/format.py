@@ -113,6 +113,11 @@ def answer_blocks(answer: Answer, doc_labels: Mapping[int, str] | None = None) -
     elif answer.direct:
         blocks.append(Block(_direct_html(answer, number_of)))
         shown = [d.text for d in answer.direct]
+    elif answer.unheld_header:
+        label = answer.groups[0].citation.readable()
+        blocks.append(Block(f"ℹ️ Bản lưu của <b>{esc(label)}</b> trong kho không có "
+                            f"{esc(answer.unheld_header)}. Thông tin đọc được từ văn bản:\n"
+                            f"{esc(compact_references(answer.groups[0].citation.line()))}"))
     room = TELEGRAM_LIMIT - sum(utf16_len(b.html) + 2 for b in blocks) - _RELATED_ROOM
     blocks.extend(_source_blocks(answer, shown, room))
     cited = set(number_of)

@@ -38,6 +38,8 @@ def answer_to_text(answer: Answer | Mapping[str, Any]) -> str:
         lines.append(f"Văn bản triển khai {data['target']['label']}:")
         lines += [f"  • {line}" for line in data.get("chain_lines") or []]
         lines.append("")
+    if data.get("unheld_header") and not data.get("direct"):
+        lines += [f"Bản lưu trong kho không có {data['unheld_header']}.", ""]
     if data.get("obligations"):
         if data.get("unassigned_actor"):
             lines.append(f"Văn bản không giao việc riêng cho {data['unassigned_actor']}; "

@@ -38,12 +38,13 @@ from retrieval.answers.direct import (
     absent_numbers,
     answered_elsewhere,
     asks_about_the_document,
+    asks_header_of,
     direct_answer,
 )
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.graph import DirectiveGraph
-from retrieval.answers.header import header_kind
+from retrieval.answers.header import HEADER_PARTS, header_kind
 from retrieval.answers.implementing import implementing_page, related_documents
 from retrieval.answers.model import Answer, DirectSentence, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
@@ -137,6 +138,8 @@ class Answerer:
         page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)
         prose, prose_status = self._prose(query, page.groups) if found else (None, None)
+        direct = (self._direct(query, page.groups, reading)
+                  if found and not page.obligations else [])
         answer = Answer(
             question=query.text,
             status="answered" if found else "not_found",
@@ -155,8 +158,8 @@ class Answerer:
             chains=page.chains,
             evidence=ev,
             prose_status=prose_status,
-            direct=(self._direct(query, page.groups, reading)
-                    if found and not page.obligations else []),
+            direct=direct,
+            unheld_header=self._unheld_header(query, page.groups, reading) if not direct else None,
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
                      for n in absent] + unheld,
@@ -223,6 +226,18 @@ class Answerer:
                 log.exception("Directive graph failed for the related documents")
         return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
                                    obligations=obligations, related=related)
+
+    @staticmethod
+    def _unheld_header(
+        query: Query, groups: Sequence[DocumentGroup], reading: Reading
+    ) -> str | None:
+        """The header part a question asks of the first document when its stored text has
+        none ("ai ký công văn 5208" over a text kept without its signature)."""
+        kind = header_kind(query)
+        if not groups or kind not in HEADER_PARTS:
+            return None
+        doc = reading.docs.get(groups[0].citation.document_id)
+        return HEADER_PARTS[kind] if asks_header_of(query, doc) else None
 
     def _direct(
         self, query: Query, groups: Sequence[DocumentGroup], reading: Reading

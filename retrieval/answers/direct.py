@@ -274,11 +274,11 @@ def direct_answer(
     if not groups:
         return []
     header = _header(query, document, body_start)
-    if header and header_kind(query) != "which":
-        return header
+    if header is not None and header_kind(query) != "which":
+        return header  # none when the stored text has no such line: no body sentence instead
     units = [u for source in _sources(groups[0], passages or {}) for u in _units(source, query)]
     chosen = _choose(units)
-    out: list[DirectSentence] = header
+    out: list[DirectSentence] = list(header or [])
     title = _title(chosen[0]) if len({u.source for u in chosen}) == 1 else None
     if title is not None:
         out.append(title)
@@ -292,16 +292,23 @@ def direct_answer(
 HEADER_PASSAGE = 0  # the passage id of a header line: the header is in no passage
 
 
-def _header(query: Query, doc: Document | None, body_start: int) -> list[DirectSentence]:
-    """The header lines answering ``query``, when it asks about this document's header (a
-    number it names is this one, or one the document implements: "ai ký công văn triển khai
-    NQ 02"), or asks which document answers."""
+def asks_header_of(query: Query, doc: Document | None) -> bool:
+    """Whether ``query`` asks about ``doc``'s header (a number it names is this one, or one
+    the document implements: "ai ký công văn triển khai NQ 02"), or which document answers."""
     kind = header_kind(query)
     if kind is None or doc is None or doc.id is None:
-        return []
-    if kind != "which" and not all(held(n, [doc]) or asks_through(query, n)
-                                   for n in query.numbers):
-        return []
+        return False
+    return kind == "which" or all(held(n, [doc]) or asks_through(query, n)
+                                  for n in query.numbers)
+
+
+def _header(query: Query, doc: Document | None, body_start: int) -> list[DirectSentence] | None:
+    """The header lines answering ``query`` (None when it asks nothing of ``doc``'s header;
+    empty when the stored text has no such line)."""
+    if doc is None or doc.id is None or not asks_header_of(query, doc):
+        return None
+    kind = header_kind(query)
+    assert kind is not None
     return [DirectSentence(doc.id, HEADER_PASSAGE, "", line)
             for line in header_lines(doc, kind, body_start)]
 

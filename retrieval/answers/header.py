@@ -64,6 +64,14 @@ _FIELDS: dict[HeaderKind, tuple[str, ...]] = {
     "subject": ("number", "subject"),
     "which": ("number", "subject"),
 }
+# What a phone says is missing when the stored text has no such header line.
+HEADER_PARTS: dict[HeaderKind, str] = {
+    "signer": "phần chữ ký (người ký)",
+    "recipients": "phần nơi nhận / kính gửi",
+    "issuer": "phần tên cơ quan ban hành",
+    "date": "dòng ngày tháng ban hành",
+    "subject": "dòng trích yếu",
+}
 _SIGNATURE_CHARS = 800  # where the signer is looked for: the end of the text
 _JOINED = frozenset({"subject", "number", "date"})  # wrapped lines read as one
 

@@ -175,6 +175,7 @@ class Answer:
     citing: list[str] = field(default_factory=list)  # stored documents that cite them
     small_talk: bool = False
     unassigned_actor: str | None = None  # the party asked about, to whom no duty is assigned
+    unheld_header: str | None = None  # the header part asked about that the stored text lacks
 
     def cited_passage_ids(self) -> list[int]:
         ids = [q.passage_id for g in self.groups for q in g.quotes]

@@ -315,3 +315,12 @@ def test_sources_left_whole_when_nothing_was_shown_above() -> None:
     group = DocumentGroup(citation(1, "1/QĐ", "Nghỉ"), [quote(10, 1, text)])
     [message] = answer_messages(answer(groups=[group], highlight_terms=[]))
     assert "được nghỉ 12 ngày; không trừ lương." in _plain(message)
+
+
+def test_a_header_part_the_stored_text_lacks_is_said_plainly() -> None:
+    [message] = answer_messages(answer(unheld_header="phần chữ ký (người ký)", highlight_terms=[]))
+    view = html.unescape(re.sub(r"<[^>]+>", "", message))
+    first = view.split("\n")[0]
+    assert first.startswith("ℹ️ Bản lưu của Công văn 12/SGDĐT-TC trong kho không có phần chữ ký")
+    assert "Sở GD&ĐT Long An, 12/11/2021" in view.split("\n")[1]
+    assert_telegram_html(message)

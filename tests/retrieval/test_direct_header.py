@@ -144,3 +144,16 @@ def test_a_question_about_another_documents_date_is_not_answered_by_this_header(
         parse_query("NQ 02 ban hành ngày nào"), [_group()], document=_doc(), body_start=len(HEADER)
     )
     assert not any("Bình Chánh, ngày" in d.text for d in direct)
+
+
+def test_a_text_kept_without_its_signature_answers_with_no_body_sentence() -> None:
+    """A signer question over a text stored without header or signature gets no sentence of
+    the body in their place: the answer says which part is missing (bot.format)."""
+    doc = Document(id=3, doc_type="Công văn", number="215/PGDĐT-TCCB", sha256="x",
+                   text=BODY, raw={})
+    direct = direct_answer(parse_query("ai ky cong van ve hoi thi giao vien gioi"), [_group()],
+                           document=doc)
+    assert direct == []
+    content = direct_answer(parse_query("giao vien du thi dang ky truoc ngay nao"),
+                            [_group()], document=doc)
+    assert content and "trước ngày 20/10/2025" in content[0].text
