@@ -428,6 +428,9 @@ def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
 _NUMBERING = r"(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]"  # "II.", "2.1.", "b)"
 _HEADING_NUMBER = re.compile(rf"^(?:Điều\s+\d+\w?[.:]|{_NUMBERING})\s*")
 _RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền hạn)?)\s+của\s+")
+# A heading that asks or assigns rather than names: "c) Đề nghị Ban Thường vụ Tỉnh ủy, Thành ủy",
+# "3. Giao Sở Giáo dục và Đào tạo", "Yêu cầu Thủ trưởng các đơn vị".
+_ADDRESSED_AS = re.compile(r"^(?:đề nghị|yêu cầu|giao)\s+")
 
 
 def _heading_actor(line: str) -> str | None:
@@ -437,6 +440,9 @@ def _heading_actor(line: str) -> str | None:
     of = _RESPONSIBILITY_OF.match(folded_view(body))
     if of:
         body = body[of.end():]
+    addressed = _ADDRESSED_AS.match(folded_view(body))
+    if addressed:
+        body = body[addressed.end():]
     folded = folded_view(body)
     if (not body or len(body.split()) > MAX_ACTOR_WORDS or not _ACTOR_HEAD_RE.match(folded)
             or _VERB_RE.search(folded) or _DEFINES.search(folded)):

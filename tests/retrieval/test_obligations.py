@@ -265,3 +265,17 @@ def test_an_article_title_naming_a_party_addresses_its_clauses() -> None:
     assert [d.actor for d in duties] == [
         "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp xã", "Hiệu trưởng"
     ]
+
+
+def test_a_heading_asking_a_party_addresses_the_items_under_it() -> None:
+    doc, passages = _synthetic(
+        "3. Trách nhiệm tổ chức thực hiện\nc) Đề nghị Ban Thường vụ Huyện ủy, Thị ủy\n- Chỉ "
+        "đạo việc sắp xếp trường, lớp trên địa bàn.\nd) Giao Phòng Giáo dục\n- Tổng "
+        "hợp kết quả sắp xếp trước ngày 15/8/2027.\n3.1. Yêu cầu tiến độ hoàn thành\n- Hoàn "
+        "thành việc sắp xếp trong năm học."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Ban Thường vụ Huyện ủy, Thị ủy", "Phòng Giáo dục", default_actor(doc)
+    ]
