@@ -127,6 +127,10 @@ _ENACTING = re.compile(
 )
 # "Sở GD&ĐT hướng dẫn tổ chức Hội thi … như sau:": a lead-in; its items are the duties.
 _LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung)\s*:\s*$")
+# Adverbs that open an unnamed party's duty before its verb ("- Trực tiếp lãnh đạo, chỉ đạo …").
+_MANNER_ONLY = re.compile(
+    r"(?:(?:trực tiếp|thường xuyên|tích cực|định kỳ|sâu sát|quyết liệt|kịp thời)\s*,?\s*)+"
+)
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
 _LEADER_OF = re.compile(
     r"\s+(?:các|sở|phòng|đơn vị|cơ quan|nhà trường|ubnd|ủy ban|bộ|ngành|địa phương|trường)(?!\w)"
@@ -217,9 +221,9 @@ def _subject(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, int]
     if m is None:
         return None, -1
     phrase = _TRAILING_AUX.sub("", text[lo : m.start()].strip(" ,:")).strip(" ,:")
-    if not phrase:
-        return None, m.start()
     folded_phrase = folded_view(phrase)
+    if not phrase or _MANNER_ONLY.fullmatch(folded_phrase):
+        return None, m.start()
     if (
         len(phrase.split()) > MAX_ACTOR_WORDS
         or not _ACTOR_HEAD_RE.match(folded_phrase)

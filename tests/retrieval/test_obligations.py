@@ -279,3 +279,14 @@ def test_a_heading_asking_a_party_addresses_the_items_under_it() -> None:
     assert [d.actor for d in duties] == [
         "Ban Thường vụ Huyện ủy, Thị ủy", "Phòng Giáo dục", default_actor(doc)
     ]
+
+
+def test_an_item_opening_with_an_adverb_is_a_duty_of_the_heading_party() -> None:
+    doc, passages = _synthetic(
+        "3. Trách nhiệm tổ chức thực hiện\na) Ủy ban nhân dân cấp xã\n- Trực tiếp lãnh đạo, "
+        "chỉ đạo việc sắp xếp điểm trường lẻ trên địa bàn.\n- Thường xuyên kiểm tra, đôn đốc "
+        "các trường."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == ["Ủy ban nhân dân cấp xã"] * 2
