@@ -131,6 +131,9 @@ _LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các n�
 _MANNER_ONLY = re.compile(
     r"(?:(?:trực tiếp|thường xuyên|tích cực|định kỳ|sâu sát|quyết liệt|kịp thời)\s*,?\s*)+"
 )
+# A basis before the party ("Trên cơ sở phương án đã được phê duyệt, người đứng đầu … có trách
+# nhiệm …"): the party after the comma is the subject.
+_BASIS_LEAD = re.compile(r"(?:trên cơ sở|sau khi)(?!\w)")  # matched at a clause's start
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
 _LEADER_OF = re.compile(
     r"\s+(?:các|sở|phòng|đơn vị|cơ quan|nhà trường|ubnd|ủy ban|bộ|ngành|địa phương|trường)(?!\w)"
@@ -254,6 +257,8 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     condition = _CONDITION_LEAD.match(folded[start:hi])
     if condition:
         start += condition.end()
+    elif _BASIS_LEAD.match(folded, start, hi):
+        start = _after_basis(folded, start, hi)
     clause = folded[start:hi]
     if (
         not clause
@@ -279,6 +284,16 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     if _REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi):
         return None, False
     return (_capitalise(actor) if actor else None), True
+
+
+def _after_basis(folded: str, lo: int, hi: int) -> int:
+    """Where the party named after a basis clause starts ("trên cơ sở …, *người đứng đầu* …"),
+    or ``lo`` when no comma within the next 300 characters is followed by one."""
+    for comma in re.finditer(r",\s*", folded[lo : min(hi, lo + 300)]):
+        at = lo + comma.end()
+        if _ACTOR_HEAD_RE.match(folded[at:hi]):
+            return at
+    return lo
 
 
 def _requester(text: str, folded: str, lo: int, hi: int) -> bool:

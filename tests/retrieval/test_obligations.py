@@ -290,3 +290,13 @@ def test_an_item_opening_with_an_adverb_is_a_duty_of_the_heading_party() -> None
     duties = extract_duties(doc, passages)
     _verbatim(duties, passages)
     assert [d.actor for d in duties] == ["Ủy ban nhân dân cấp xã"] * 2
+
+
+def test_the_party_after_a_basis_clause_is_the_subject() -> None:
+    doc, passages = _synthetic(
+        "Trên cơ sở danh sách lớp đã được phê duyệt, hiệu trưởng có trách nhiệm phân công giáo "
+        "viên chủ nhiệm trước ngày 15/8/2027."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == ["Hiệu trưởng"]
