@@ -156,6 +156,9 @@ def is_small_talk(text: str) -> bool:
 
 # -- the party asked about ---------------------------------------------------------------------
 _QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
+# Words typed with diacritics that only look like a quantifier without them: "trường mới" (new)
+# is not "mọi trường" (every), "cơ sở giáo dục mới" names the school after a merger.
+_NOT_QUANTIFIERS = {"mới"}
 _QUESTION_ACTOR_END = re.compile(
     r"(?<!\w)(?:phai|can|co trach nhiem|chiu trach nhiem|co nhiem vu|lam gi|duoc giao|se|"
     r"thuc hien|trien khai|to chuc|phoi hop|nhiem vu|trach nhiem)(?!\w)"
@@ -169,9 +172,13 @@ def actor_key(actor: str) -> str:
     words: list[str] = []
     for raw in re.findall(r"[\w&.-]+", actor):
         key = bare_view(raw).replace("&", "").replace("-", "").replace(".", "")
+        if key in _QUANTIFIERS and fold(raw) in _NOT_QUANTIFIERS:
+            words.append(key)
+            continue
         expansion = table.get(key) if raw.isupper() or "&" in raw or len(key) > 3 else None
-        words.extend(bare_view(expansion).split() if expansion else [key])
-    return " ".join(w for w in words if w and w not in _QUANTIFIERS)
+        words.extend(w for w in (bare_view(expansion).split() if expansion else [key])
+                     if w not in _QUANTIFIERS)
+    return " ".join(w for w in words if w)
 
 
 # First words of a party's key (diacritic-free, abbreviations expanded): a question's actor

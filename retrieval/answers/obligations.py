@@ -169,6 +169,9 @@ _ROLE_ALIASES = {
 }
 
 
+_UNIT_WORDS = {"truong", "nha", "don", "vi", "co", "quan", "minh"}
+
+
 def actors_match(a: str, b: str) -> bool:
     """Whether two actor keys name the same party: one's words contain the other's, or the
     first one's head (its first two words, or a role's other titles) stands in the second and
@@ -182,10 +185,13 @@ def actors_match(a: str, b: str) -> bool:
         return True
     head = " ".join(wa[:2])
     padded = f" {b} "
-    for title in (head, *_ROLE_ALIASES.get(head, ())):
-        if f" {title} " in padded and (title != head or len(sa & sb) >= 0.6 * len(sa)):
-            return True
-    return False
+    if f" {head} " in padded and len(sa & sb) >= 0.6 * len(sa):
+        return True
+    # Under another title the head's own words are not in the other key: what qualifies it
+    # ("hiệu trưởng trường mới" ~ "người đứng đầu cơ sở giáo dục mới") must be, bar the unit.
+    qualifiers = set(wa[2:]) - _UNIT_WORDS
+    return any(f" {title} " in padded and qualifiers <= sb
+               for title in _ROLE_ALIASES.get(head, ()))
 
 
 def _asked(actor: str | None, key: str) -> int:
@@ -258,7 +264,7 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     if condition:
         start += condition.end()
     elif _BASIS_LEAD.match(folded, start, hi):
-        start = _after_basis(folded, start, hi)
+        start = _after_basis(text, folded, start, hi)
     clause = folded[start:hi]
     if (
         not clause
@@ -286,14 +292,28 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     return (_capitalise(actor) if actor else None), True
 
 
-def _after_basis(folded: str, lo: int, hi: int) -> int:
+def _after_basis(text: str, folded: str, lo: int, hi: int) -> int:
     """Where the party named after a basis clause starts ("trên cơ sở …, *người đứng đầu* …"),
-    or ``lo`` when no comma within the next 300 characters is followed by one."""
+    or ``lo`` when no comma within the next 300 characters is followed by the subject of a
+    duty (a list in the basis, "viên chức quản lý, giáo viên và nhân viên tại …", is none)."""
     for comma in re.finditer(r",\s*", folded[lo : min(hi, lo + 300)]):
         at = lo + comma.end()
-        if _ACTOR_HEAD_RE.match(folded[at:hi]):
+        if _ACTOR_HEAD_RE.match(folded[at:hi]) and _subject(text, folded, at, hi)[0]:
             return at
     return lo
+
+
+def _past_long_basis(text: str, folded: str, clause: Span) -> Span:
+    """``clause`` from the party on when a basis before it would push the duty itself past
+    the quoted length ("Trên cơ sở phương án … phê duyệt, người đứng đầu … có trách nhiệm …")."""
+    lo, hi = clause
+    if hi - lo <= MAX_ACTION_CHARS:
+        return clause
+    lead = _LEAD_RE.match(folded[lo:hi])
+    start = lo + (lead.end() if lead else 0)
+    if not _BASIS_LEAD.match(folded, start, hi):
+        return clause
+    return _after_basis(text, folded, start, hi), hi
 
 
 def _requester(text: str, folded: str, lo: int, hi: int) -> bool:
@@ -367,7 +387,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 if not is_duty:
                     continue
                 name = actor or current or fallback
-                action, s, e = _action_text(text, clause)
+                action, s, e = _action_text(text, _past_long_basis(text, folded, clause))
                 if CLOSING_FORMULA.search(" ".join(action.split())):
                     continue
                 if not p.section and _ENACTING.search(action):

@@ -300,3 +300,24 @@ def test_the_party_after_a_basis_clause_is_the_subject() -> None:
     duties = extract_duties(doc, passages)
     _verbatim(duties, passages)
     assert [d.actor for d in duties] == ["Hiệu trưởng"]
+
+
+def test_a_principal_of_the_new_school_is_not_the_head_of_the_old_one() -> None:
+    asked = parse_query("HT trường mới phải làm gì với hồ sơ học sinh?").actor
+    assert asked is not None and asked.endswith("moi")  # "mới" is no "mọi" quantifier
+    assert actor_key("mọi giáo viên") == "giao vien"
+    assert actors_match(asked, actor_key("Người đứng đầu cơ sở giáo dục mới"))
+    assert not actors_match(asked, actor_key("Người đứng đầu cơ sở giáo dục (trước sắp xếp)"))
+    assert actors_match("hieu truong truong minh", "thu truong don vi")
+
+
+def test_a_long_basis_clause_is_left_out_of_the_quoted_duty() -> None:
+    basis = ("Trên cơ sở phương án bố trí viên chức quản lý, giáo viên và nhân viên tại các "
+             "trường mới đã được Ủy ban nhân dân cấp xã phê duyệt sau khi lấy ý kiến của các "
+             "phòng chuyên môn, ")
+    duty = ("hiệu trưởng trường mới có trách nhiệm lập danh sách viên chức nghỉ việc để trình "
+            "cấp có thẩm quyền xem xét, giải quyết chính sách tinh giản biên chế.")
+    doc, passages = _synthetic(basis + duty)
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.action for d in duties] == [duty]
