@@ -66,6 +66,8 @@ _LEAD_RE = re.compile(
 )
 # A clause reporting what happened or is in progress does not assign work.
 _REPORT_RE = re.compile(r"(?<!\w)(?:đã|đang|vừa|chưa)(?!\w)")
+# "Giáo viên đang dạy học tại trường … phải …": "đang" describes the party, the duty is set.
+_MODAL_RE = re.compile(r"(?:phải|cần|có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)(?!\w)")
 _AGREED_RE = re.compile(r"(?<!\w)đã thống nhất(?!\w)")
 _NOT_DUTY_START = re.compile(
     r"^(?:căn cứ|kính gửi|nơi nhận|v/v|trân trọng|\[\s*\d*|\(\d+\)|"
@@ -287,7 +289,8 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     if verb_at < 0:
         return None, False  # a subject we do not recognise as a party: descriptive text
     before_verb = folded[start:verb_at]
-    if _REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi):
+    if (_REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi)
+            and not (actor and _MODAL_RE.match(folded, verb_at))):
         return None, False
     return (_capitalise(actor) if actor else None), True
 

@@ -321,3 +321,15 @@ def test_a_long_basis_clause_is_left_out_of_the_quoted_duty() -> None:
     duties = extract_duties(doc, passages)
     _verbatim(duties, passages)
     assert [d.action for d in duties] == [duty]
+
+
+def test_a_party_described_by_what_it_is_doing_still_has_its_duty() -> None:
+    doc, passages = _synthetic(
+        "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ phải báo cáo với "
+        "Hiệu trưởng về thời gian tham gia.\n\nCác trường đã triển khai sổ điểm điện tử."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ"
+    ]
