@@ -156,6 +156,9 @@ def is_small_talk(text: str) -> bool:
 
 # -- the party asked about ---------------------------------------------------------------------
 _QUANTIFIERS = {"cac", "nhung", "moi", "tung", "toan", "the", "tat", "ca", "con"}
+# Words typed with diacritics that only look like a quantifier without them: "trường mới" (new)
+# is not "mọi trường" (every), "cơ sở giáo dục mới" names the school after a merger.
+_NOT_QUANTIFIERS = {"mới"}
 _QUESTION_ACTOR_END = re.compile(
     r"(?<!\w)(?:phai|can|co trach nhiem|chiu trach nhiem|co nhiem vu|lam gi|duoc giao|se|"
     r"thuc hien|trien khai|to chuc|phoi hop|nhiem vu|trach nhiem)(?!\w)"
@@ -169,9 +172,13 @@ def actor_key(actor: str) -> str:
     words: list[str] = []
     for raw in re.findall(r"[\w&.-]+", actor):
         key = bare_view(raw).replace("&", "").replace("-", "").replace(".", "")
+        if key in _QUANTIFIERS and fold(raw) in _NOT_QUANTIFIERS:
+            words.append(key)
+            continue
         expansion = table.get(key) if raw.isupper() or "&" in raw or len(key) > 3 else None
-        words.extend(bare_view(expansion).split() if expansion else [key])
-    return " ".join(w for w in words if w and w not in _QUANTIFIERS)
+        words.extend(w for w in (bare_view(expansion).split() if expansion else [key])
+                     if w not in _QUANTIFIERS)
+    return " ".join(w for w in words if w)
 
 
 # First words of a party's key (diacritic-free, abbreviations expanded): a question's actor
@@ -233,6 +240,13 @@ _OBLIGATION_CUES = (
     "yeu cau nhung gi", "trien khai ra sao", "thuc hien ra sao", "thuc hien nhu the nao",
     "ai phai", "ai chiu", "phai hoan thanh", "phoi hop nhung", "phai bao cao",
 )
+# Cues that ask for duties only when a party is named ("Sở GDĐT triển khai thế nào"): on their
+# own they ask how a thing is done ("học bạ số năm nay triển khai thế nào"), answered by the
+# sentences about that thing rather than by a list of who does what.
+_PARTY_ONLY_CUES = frozenset({
+    "trien khai the nao", "trien khai nhu the nao", "trien khai ra sao",
+    "thuc hien the nao", "thuc hien ra sao", "thuc hien nhu the nao",
+})
 # Cues that ask for duties even in a deadline question ("ai phải làm gì trước ngày 30/9").
 _DUTY_CUES = re.compile(
     r"(?<!\w)(?:(?:phai|can) lam (?:nhung )?gi|lam nhung gi|nhiem vu|trach nhiem|ai phai|"
@@ -263,17 +277,18 @@ def _asks_for_implementers(text: str, names_a_document: bool) -> bool:
     return bool(_ASKS_FOR_DOCUMENTS.search(q) and _IMPLEMENTS.search(q) and names_a_document)
 
 
-def _intent(text: str, bare: str, names_a_document: bool) -> Intent:
+def _intent(text: str, bare: str, names_a_document: bool, names_a_party: bool = False) -> Intent:
     """What the question asks. A deadline question ("hạn nộp … khi nào", "phải xong trước ngày
     nào") is answered by the sentence with the date, not by a list of duties, unless it also
-    asks who must do what."""
+    asks who must do what; "triển khai thế nào" asks for duties only with a party."""
     if _asks_for_implementers(text, names_a_document):
         return "implementing"
     if _IMPLEMENTING_CUE.search(bare) and _CARRIES_OUT.search(bare) and names_a_document:
         return "implementing"
     if _DEADLINE_CUES.search(bare) and not _DUTY_CUES.search(bare):
         return "general"
-    if _OBLIGATION_CUE.search(bare):
+    cues = {m.group(0) for m in _OBLIGATION_CUE.finditer(bare)}
+    if cues and (names_a_party or not cues <= _PARTY_ONLY_CUES):
         return "obligation"
     return "general"
 
@@ -502,7 +517,7 @@ def parse_query(text: str, *, restore: Callable[[str], str] | None = None) -> Qu
         accented=accented,
         restored=restored,
         numbers=numbers,
-        intent=_intent(text, bare, bool(numbers)),
+        intent=_intent(text, bare, bool(numbers), actor is not None),
         actor=actor,
         highlight_terms=_highlight_terms(folded),
         highlight_phrases=tuple(dict.fromkeys(

@@ -66,6 +66,8 @@ _LEAD_RE = re.compile(
 )
 # A clause reporting what happened or is in progress does not assign work.
 _REPORT_RE = re.compile(r"(?<!\w)(?:đã|đang|vừa|chưa)(?!\w)")
+# "Giáo viên đang dạy học tại trường … phải …": "đang" describes the party, the duty is set.
+_MODAL_RE = re.compile(r"(?:phải|cần|có trách nhiệm|chịu trách nhiệm|có nhiệm vụ)(?!\w)")
 _AGREED_RE = re.compile(r"(?<!\w)đã thống nhất(?!\w)")
 _NOT_DUTY_START = re.compile(
     r"^(?:căn cứ|kính gửi|nơi nhận|v/v|trân trọng|\[\s*\d*|\(\d+\)|"
@@ -127,6 +129,13 @@ _ENACTING = re.compile(
 )
 # "Sở GD&ĐT hướng dẫn tổ chức Hội thi … như sau:": a lead-in; its items are the duties.
 _LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung)\s*:\s*$")
+# Adverbs that open an unnamed party's duty before its verb ("- Trực tiếp lãnh đạo, chỉ đạo …").
+_MANNER_ONLY = re.compile(
+    r"(?:(?:trực tiếp|thường xuyên|tích cực|định kỳ|sâu sát|quyết liệt|kịp thời)\s*,?\s*)+"
+)
+# A basis before the party ("Trên cơ sở phương án đã được phê duyệt, người đứng đầu … có trách
+# nhiệm …"): the party after the comma is the subject.
+_BASIS_LEAD = re.compile(r"(?:trên cơ sở|sau khi)(?!\w)")  # matched at a clause's start
 _TRAILING_AUX = re.compile(r"(?:\s+(?:đã|sẽ|cũng|đều|vẫn|luôn))+$", re.IGNORECASE)
 _LEADER_OF = re.compile(
     r"\s+(?:các|sở|phòng|đơn vị|cơ quan|nhà trường|ubnd|ủy ban|bộ|ngành|địa phương|trường)(?!\w)"
@@ -162,6 +171,9 @@ _ROLE_ALIASES = {
 }
 
 
+_UNIT_WORDS = {"truong", "nha", "don", "vi", "co", "quan", "minh"}
+
+
 def actors_match(a: str, b: str) -> bool:
     """Whether two actor keys name the same party: one's words contain the other's, or the
     first one's head (its first two words, or a role's other titles) stands in the second and
@@ -175,10 +187,13 @@ def actors_match(a: str, b: str) -> bool:
         return True
     head = " ".join(wa[:2])
     padded = f" {b} "
-    for title in (head, *_ROLE_ALIASES.get(head, ())):
-        if f" {title} " in padded and (title != head or len(sa & sb) >= 0.6 * len(sa)):
-            return True
-    return False
+    if f" {head} " in padded and len(sa & sb) >= 0.6 * len(sa):
+        return True
+    # Under another title the head's own words are not in the other key: what qualifies it
+    # ("hiệu trưởng trường mới" ~ "người đứng đầu cơ sở giáo dục mới") must be, bar the unit.
+    qualifiers = set(wa[2:]) - _UNIT_WORDS
+    return any(f" {title} " in padded and qualifiers <= sb
+               for title in _ROLE_ALIASES.get(head, ()))
 
 
 def _asked(actor: str | None, key: str) -> int:
@@ -217,9 +232,9 @@ def _subject(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, int]
     if m is None:
         return None, -1
     phrase = _TRAILING_AUX.sub("", text[lo : m.start()].strip(" ,:")).strip(" ,:")
-    if not phrase:
-        return None, m.start()
     folded_phrase = folded_view(phrase)
+    if not phrase or _MANNER_ONLY.fullmatch(folded_phrase):
+        return None, m.start()
     if (
         len(phrase.split()) > MAX_ACTOR_WORDS
         or not _ACTOR_HEAD_RE.match(folded_phrase)
@@ -250,6 +265,8 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     condition = _CONDITION_LEAD.match(folded[start:hi])
     if condition:
         start += condition.end()
+    elif _BASIS_LEAD.match(folded, start, hi):
+        start = _after_basis(text, folded, start, hi)
     clause = folded[start:hi]
     if (
         not clause
@@ -272,9 +289,34 @@ def _actor_of(text: str, folded: str, span: Span) -> tuple[str | None, bool]:
     if verb_at < 0:
         return None, False  # a subject we do not recognise as a party: descriptive text
     before_verb = folded[start:verb_at]
-    if _REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi):
+    if (_REPORT_RE.search(before_verb) and not _AGREED_RE.search(folded, start, hi)
+            and not (actor and _MODAL_RE.match(folded, verb_at))):
         return None, False
     return (_capitalise(actor) if actor else None), True
+
+
+def _after_basis(text: str, folded: str, lo: int, hi: int) -> int:
+    """Where the party named after a basis clause starts ("trên cơ sở …, *người đứng đầu* …"),
+    or ``lo`` when no comma within the next 300 characters is followed by the subject of a
+    duty (a list in the basis, "viên chức quản lý, giáo viên và nhân viên tại …", is none)."""
+    for comma in re.finditer(r",\s*", folded[lo : min(hi, lo + 300)]):
+        at = lo + comma.end()
+        if _ACTOR_HEAD_RE.match(folded[at:hi]) and _subject(text, folded, at, hi)[0]:
+            return at
+    return lo
+
+
+def _past_long_basis(text: str, folded: str, clause: Span) -> Span:
+    """``clause`` from the party on when a basis before it would push the duty itself past
+    the quoted length ("Trên cơ sở phương án … phê duyệt, người đứng đầu … có trách nhiệm …")."""
+    lo, hi = clause
+    if hi - lo <= MAX_ACTION_CHARS:
+        return clause
+    lead = _LEAD_RE.match(folded[lo:hi])
+    start = lo + (lead.end() if lead else 0)
+    if not _BASIS_LEAD.match(folded, start, hi):
+        return clause
+    return _after_basis(text, folded, start, hi), hi
 
 
 def _requester(text: str, folded: str, lo: int, hi: int) -> bool:
@@ -348,7 +390,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 if not is_duty:
                     continue
                 name = actor or current or fallback
-                action, s, e = _action_text(text, clause)
+                action, s, e = _action_text(text, _past_long_basis(text, folded, clause))
                 if CLOSING_FORMULA.search(" ".join(action.split())):
                     continue
                 if not p.section and _ENACTING.search(action):
@@ -428,6 +470,9 @@ def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
 _NUMBERING = r"(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]"  # "II.", "2.1.", "b)"
 _HEADING_NUMBER = re.compile(rf"^(?:Điều\s+\d+\w?[.:]|{_NUMBERING})\s*")
 _RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền hạn)?)\s+của\s+")
+# A heading that asks or assigns rather than names: "c) Đề nghị Ban Thường vụ Tỉnh ủy, Thành ủy",
+# "3. Giao Sở Giáo dục và Đào tạo", "Yêu cầu Thủ trưởng các đơn vị".
+_ADDRESSED_AS = re.compile(r"^(?:đề nghị|yêu cầu|giao)\s+")
 
 
 def _heading_actor(line: str) -> str | None:
@@ -437,6 +482,9 @@ def _heading_actor(line: str) -> str | None:
     of = _RESPONSIBILITY_OF.match(folded_view(body))
     if of:
         body = body[of.end():]
+    addressed = _ADDRESSED_AS.match(folded_view(body))
+    if addressed:
+        body = body[addressed.end():]
     folded = folded_view(body)
     if (not body or len(body.split()) > MAX_ACTOR_WORDS or not _ACTOR_HEAD_RE.match(folded)
             or _VERB_RE.search(folded) or _DEFINES.search(folded)):

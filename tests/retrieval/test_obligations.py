@@ -265,3 +265,71 @@ def test_an_article_title_naming_a_party_addresses_its_clauses() -> None:
     assert [d.actor for d in duties] == [
         "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp xã", "Hiệu trưởng"
     ]
+
+
+def test_a_heading_asking_a_party_addresses_the_items_under_it() -> None:
+    doc, passages = _synthetic(
+        "3. Trách nhiệm tổ chức thực hiện\nc) Đề nghị Ban Thường vụ Huyện ủy, Thị ủy\n- Chỉ "
+        "đạo việc sắp xếp trường, lớp trên địa bàn.\nd) Giao Phòng Giáo dục\n- Tổng "
+        "hợp kết quả sắp xếp trước ngày 15/8/2027.\n3.1. Yêu cầu tiến độ hoàn thành\n- Hoàn "
+        "thành việc sắp xếp trong năm học."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Ban Thường vụ Huyện ủy, Thị ủy", "Phòng Giáo dục", default_actor(doc)
+    ]
+
+
+def test_an_item_opening_with_an_adverb_is_a_duty_of_the_heading_party() -> None:
+    doc, passages = _synthetic(
+        "3. Trách nhiệm tổ chức thực hiện\na) Ủy ban nhân dân cấp xã\n- Trực tiếp lãnh đạo, "
+        "chỉ đạo việc sắp xếp điểm trường lẻ trên địa bàn.\n- Thường xuyên kiểm tra, đôn đốc "
+        "các trường."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == ["Ủy ban nhân dân cấp xã"] * 2
+
+
+def test_the_party_after_a_basis_clause_is_the_subject() -> None:
+    doc, passages = _synthetic(
+        "Trên cơ sở danh sách lớp đã được phê duyệt, hiệu trưởng có trách nhiệm phân công giáo "
+        "viên chủ nhiệm trước ngày 15/8/2027."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == ["Hiệu trưởng"]
+
+
+def test_a_principal_of_the_new_school_is_not_the_head_of_the_old_one() -> None:
+    asked = parse_query("HT trường mới phải làm gì với hồ sơ học sinh?").actor
+    assert asked is not None and asked.endswith("moi")  # "mới" is no "mọi" quantifier
+    assert actor_key("mọi giáo viên") == "giao vien"
+    assert actors_match(asked, actor_key("Người đứng đầu cơ sở giáo dục mới"))
+    assert not actors_match(asked, actor_key("Người đứng đầu cơ sở giáo dục (trước sắp xếp)"))
+    assert actors_match("hieu truong truong minh", "thu truong don vi")
+
+
+def test_a_long_basis_clause_is_left_out_of_the_quoted_duty() -> None:
+    basis = ("Trên cơ sở phương án bố trí viên chức quản lý, giáo viên và nhân viên tại các "
+             "trường mới đã được Ủy ban nhân dân cấp xã phê duyệt sau khi lấy ý kiến của các "
+             "phòng chuyên môn, ")
+    duty = ("hiệu trưởng trường mới có trách nhiệm lập danh sách viên chức nghỉ việc để trình "
+            "cấp có thẩm quyền xem xét, giải quyết chính sách tinh giản biên chế.")
+    doc, passages = _synthetic(basis + duty)
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.action for d in duties] == [duty]
+
+
+def test_a_party_described_by_what_it_is_doing_still_has_its_duty() -> None:
+    doc, passages = _synthetic(
+        "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ phải báo cáo với "
+        "Hiệu trưởng về thời gian tham gia.\n\nCác trường đã triển khai sổ điểm điện tử."
+    )
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    assert [d.actor for d in duties] == [
+        "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ"
+    ]

@@ -72,3 +72,14 @@ def test_list_questions_are_recognised(question: str, listing: bool) -> None:
 ])
 def test_intent_cues_match_whole_words_only(question: str, intent: str) -> None:
     assert parse_query(question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("Bảng điểm điện tử năm nay triển khai thế nào?", "general"),  # how a thing is done
+    ("thu hoc phi truc tuyen thuc hien ra sao", "general"),
+    ("Phòng GDĐT triển khai thế nào việc thu học phí?", "obligation"),  # a party is named
+    ("Nhà trường thực hiện như thế nào?", "obligation"),
+    ("Bảng điểm điện tử ai phải triển khai thế nào?", "obligation"),  # "ai phải" asks for duties
+])
+def test_how_is_it_done_asks_for_duties_only_of_a_party(question: str, intent: str) -> None:
+    assert parse_query(question).intent == intent
