@@ -11,15 +11,9 @@ from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus, Passage
 from retrieval.answers.model import Obligation, compact_references
-from retrieval.answers.obligations import (
-    Duty,
-    actors_match,
-    default_actor,
-    extract_duties,
-    rank_duties,
-)
+from retrieval.answers.obligations import Duty, actors_match, extract_duties, rank_duties
 from retrieval.answers.reading import Reading
-from retrieval.query import Query, actor_key
+from retrieval.query import Query
 from retrieval.searcher import Hit
 
 MAX_OBLIGATIONS = 8
@@ -76,9 +70,8 @@ def _ranked_duties(
     actor = query.actor
     hit_ids = {h.passage_id for h in doc_hits}
     small = len(passages) <= SMALL_DOCUMENT
-    addressee = actor_key(default_actor(doc))
     duties = [d for d in extract_duties(doc, passages)
-              if small or d.passage_id in hit_ids or _assigned_to(d, actor, addressee)]
+              if small or d.passage_id in hit_ids or _assigned_to(d, actor)]
     if further:
         named = any(h.number_match for h in doc_hits)
         duties = [
@@ -94,12 +87,11 @@ def _ranked_duties(
                        wants_deadline=query.wants_deadline, keep_unrelated=small)
 
 
-def _assigned_to(duty: Duty, actor: str | None, addressee: str) -> bool:
+def _assigned_to(duty: Duty, actor: str | None) -> bool:
     """A duty the document gives to the party the question asks about, by name or under a
     heading that names it ("Điều 13. Trách nhiệm của Hiệu trưởng" for "hiệu trưởng phải làm
     gì"), wherever it stands; not one that only falls to the document's addressee."""
-    return (actor is not None and duty.actor_key != addressee
-            and actors_match(actor, duty.actor_key))
+    return actor is not None and not duty.to_addressee and actors_match(actor, duty.actor_key)
 
 
 def _pick(ranked: Sequence[Duty], *, max_passages: int, limit: int,

@@ -160,6 +160,7 @@ class Duty:
     end: int
     deadline: str | None
     order: int
+    to_addressee: bool = False  # the party is the document's addressee ("Kính gửi", closing)
 
 
 # Roles staff name by another title: the principal is the head of the unit ("thủ trưởng đơn
@@ -360,6 +361,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
     section, or before any actor is named, the document's addressee.
     """
     fallback = default_actor(doc)
+    addressee = actor_key(fallback)
     out: list[Duty] = []
     current: str | None = None
     section: str | None = None
@@ -390,6 +392,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 if not is_duty:
                     continue
                 name = actor or current or fallback
+                key = actor_key(name)
                 action, s, e = _action_text(text, _past_long_basis(text, folded, clause))
                 if CLOSING_FORMULA.search(" ".join(action.split())):
                     continue
@@ -402,13 +405,14 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                         document_id=p.document_id,
                         section=p.section,
                         actor=name,
-                        actor_key=actor_key(name),
+                        actor_key=key,
                         explicit=actor is not None,
                         action=action,
                         start=s,
                         end=e,
                         deadline="; ".join(found) if found else None,
                         order=order,
+                        to_addressee=key == addressee,
                     )
                 )
                 order += 1
