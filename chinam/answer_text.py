@@ -38,7 +38,7 @@ def answer_to_text(answer: Answer | Mapping[str, Any]) -> str:
         lines.append(f"Văn bản triển khai {data['target']['label']}:")
         lines += [f"  • {line}" for line in data.get("chain_lines") or []]
         lines.append("")
-    if data.get("unheld_header") and not data.get("direct"):
+    if data.get("unheld_header"):
         lines += [f"Bản lưu trong kho không có {data['unheld_header']}.", ""]
     if data.get("obligations"):
         if data.get("unassigned_actor"):

@@ -38,13 +38,13 @@ from retrieval.answers.direct import (
     absent_numbers,
     answered_elsewhere,
     asks_about_the_document,
-    asks_header_of,
     direct_answer,
+    unheld_header_part,
 )
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.graph import DirectiveGraph
-from retrieval.answers.header import HEADER_PARTS, header_kind
+from retrieval.answers.header import header_kind
 from retrieval.answers.implementing import implementing_page, related_documents
 from retrieval.answers.model import Answer, DirectSentence, DocumentGroup, Obligation, Page
 from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
@@ -138,8 +138,8 @@ class Answerer:
         page = Page() if about_absent else self._page(query, hits, ev, reading, offset)
         found = bool(page.groups)
         prose, prose_status = self._prose(query, page.groups) if found else (None, None)
-        direct = (self._direct(query, page.groups, reading)
-                  if found and not page.obligations else [])
+        direct, unheld_header = (self._direct(query, page.groups, reading)
+                                 if found and not page.obligations else ([], None))
         answer = Answer(
             question=query.text,
             status="answered" if found else "not_found",
@@ -159,7 +159,7 @@ class Answerer:
             evidence=ev,
             prose_status=prose_status,
             direct=direct,
-            unheld_header=self._unheld_header(query, page.groups, reading) if not direct else None,
+            unheld_header=unheld_header,
             unassigned_actor=unassigned_actor(query, page.obligations) if found else None,
             missing=[f"{n.type_code} {n.printed}" if n.type_code else n.printed
                      for n in absent] + unheld,
@@ -227,28 +227,19 @@ class Answerer:
         return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
                                    obligations=obligations, related=related)
 
-    @staticmethod
-    def _unheld_header(
-        query: Query, groups: Sequence[DocumentGroup], reading: Reading
-    ) -> str | None:
-        """The header part a question asks of the first document when its stored text has
-        none ("ai ký công văn 5208" over a text kept without its signature)."""
-        kind = header_kind(query)
-        if not groups or kind not in HEADER_PARTS:
-            return None
-        doc = reading.docs.get(groups[0].citation.document_id)
-        return HEADER_PARTS[kind] if asks_header_of(query, doc) else None
-
     def _direct(
         self, query: Query, groups: Sequence[DocumentGroup], reading: Reading
-    ) -> list[DirectSentence]:
-        """The sentences on top; for a question about the header, the first document and
-        where its body starts (its first passage) too."""
+    ) -> tuple[list[DirectSentence], str | None]:
+        """The sentences on top (for a question about the header, from the first document's
+        header: its body starts at its first passage), and, when a header question finds no
+        such line in the stored text, the part it lacks ("ai ký công văn 5208" over a text
+        kept without its signature)."""
         doc = reading.docs.get(groups[0].citation.document_id) if header_kind(query) else None
         start = 0
         if doc is not None and doc.id is not None:
             start = min((p.start for p in reading.passages_of(doc.id)), default=0)
-        return direct_answer(query, groups, reading.passages, doc, start)
+        direct = direct_answer(query, groups, reading.passages, doc, start)
+        return direct, None if direct else unheld_header_part(query, doc)
 
     def _citing(self, hits: Sequence[Hit], reading: Reading) -> list[str]:
         """Stored documents that cite or implement the named numbers (the searcher's number

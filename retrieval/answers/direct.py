@@ -21,7 +21,7 @@ from corpus.docnumbers import DocNumber, parse_number
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
 from retrieval.answers.confidence import states_slot
-from retrieval.answers.header import header_kind, header_lines
+from retrieval.answers.header import HEADER_PARTS, header_kind, header_lines
 from retrieval.answers.model import DirectSentence, DocumentGroup
 from retrieval.answers.quoting import (
     ELLIPSIS,
@@ -300,6 +300,15 @@ def asks_header_of(query: Query, doc: Document | None) -> bool:
         return False
     return kind == "which" or all(held(n, [doc]) or asks_through(query, n)
                                   for n in query.numbers)
+
+
+def unheld_header_part(query: Query, doc: Document | None) -> str | None:
+    """What a phone says is missing when ``query`` asks of ``doc``'s header and the answer
+    found no such line ("phần chữ ký (người ký)"); None for any other question."""
+    kind = header_kind(query)
+    if kind not in HEADER_PARTS or not asks_header_of(query, doc):
+        return None
+    return HEADER_PARTS[kind]
 
 
 def _header(query: Query, doc: Document | None, body_start: int) -> list[DirectSentence] | None:
