@@ -20,6 +20,7 @@ from retrieval.answers import (
     Obligation,
     citation_for,
     compact_references,
+    is_item_marker,
     readable_section,
     unmarked,
 )
@@ -225,7 +226,7 @@ def _unsaid(text: str, said: set[str], *, boilerplate: bool = False) -> str:
         pos = nxt
         if not piece.strip():
             continue
-        if _MARKER.match(piece.strip()):
+        if is_item_marker(piece):
             marker += piece + sep
             continue
         if _said(piece, said) or (boilerplate and _BOILERPLATE.search(piece.strip())):
@@ -247,10 +248,6 @@ def _said(piece: str, said: set[str]) -> bool:
     norm = _norm(piece)
     return len(norm) > 15 and any(norm in s or s in norm for s in said)
 
-
-# A piece that only numbers what follows: "1.", "a)", "II.", "Điều 16.".
-_MARKER = re.compile(r"^(?:…\s*)?(?:\d+(?:\.\d+)*|[a-zđ]|[IVXLC]+|điều \d+\w?)[.)]?$",
-                     re.IGNORECASE)
 
 
 def short_citation(citation: Citation) -> str:

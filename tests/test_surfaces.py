@@ -38,7 +38,7 @@ SURFACES: dict[str, list[str]] = {
     "retrieval.answers": [
         "Answer", "Answerer", "Citation", "DirectSentence", "DocumentGroup", "Obligation",
         "Quote", "RelatedDocument", "answer_to_dict", "citation_for", "compact_references",
-        "readable_section", "unmarked",
+        "is_item_marker", "readable_section", "unmarked",
     ],
     "retrieval.indexing": ["IndexBuilder"],
     "retrieval.service": [

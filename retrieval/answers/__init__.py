@@ -21,7 +21,7 @@ from retrieval.answers.model import (
     compact_references,
     readable_section,
 )
-from retrieval.answers.quoting import unmarked
+from retrieval.answers.quoting import is_item_marker, unmarked
 
 __all__ = [
     "Answer",
@@ -35,6 +35,7 @@ __all__ = [
     "answer_to_dict",
     "citation_for",
     "compact_references",
+    "is_item_marker",
     "readable_section",
     "unmarked",
 ]

@@ -59,6 +59,15 @@ def unmarked(text: str) -> str:
     return _FOOTNOTE_MARK.sub("", text)
 
 
+_ARTICLE_MARK = re.compile(r"Điều\s+\d+[a-zđ]?\.", re.IGNORECASE)
+
+
+def is_item_marker(piece: str) -> bool:
+    """Whether ``piece`` only numbers what follows it: "1.", "a)", "II.", "Điều 16."."""
+    bare = piece.strip().removeprefix(ELLIPSIS).strip()
+    return bool(_MARKER.fullmatch(bare) or _ARTICLE_MARK.fullmatch(bare))
+
+
 def is_note(sentence: str) -> bool:
     """A footnote line ("[3] Điểm này được sửa đổi …") or an amendment note, not a rule."""
     return bool(_NOTE.search(sentence.strip()))

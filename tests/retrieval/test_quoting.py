@@ -6,6 +6,7 @@ from __future__ import annotations
 from corpus.text import clean_text
 from retrieval.answers.quoting import (
     ELLIPSIS,
+    is_item_marker,
     is_note,
     list_items,
     quote_segments,
@@ -172,3 +173,9 @@ def test_rules_that_merely_mention_amendments_are_not_notes() -> None:
     assert not is_note("Từ năm học 2026 - 2027, các trường được bổ sung kinh phí theo quy định.")
     assert not is_note("Điều này được áp dụng đối với cả cơ sở giáo dục tư thục.")
     assert not is_note("Danh mục được sửa đổi theo đề nghị của Sở.")
+
+
+def test_item_markers_are_numbers_alone() -> None:
+    assert all(is_item_marker(p) for p in ("1.", "2.1.", "a)", "II.", "Điều 16.", "… 3."))
+    assert not any(is_item_marker(p) for p in ("1. Công đoàn có quyền.", "Điều 16. Lớp học",
+                                               "khoản 3", "Khiển trách;"))
