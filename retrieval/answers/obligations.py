@@ -474,9 +474,6 @@ def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:
 _NUMBERING = r"(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)]"  # "II.", "2.1.", "b)"
 _HEADING_NUMBER = re.compile(rf"^(?:Điều\s+\d+\w?[.:]|{_NUMBERING})\s*")
 _RESPONSIBILITY_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ(?:,? quyền hạn)?)\s+của\s+")
-# A heading that asks or assigns rather than names: "c) Đề nghị Ban Thường vụ Tỉnh ủy, Thành ủy",
-# "3. Giao Sở Giáo dục và Đào tạo", "Yêu cầu Thủ trưởng các đơn vị".
-_ADDRESSED_AS = re.compile(r"^(?:đề nghị|yêu cầu|giao)\s+")
 
 
 def _heading_actor(line: str) -> str | None:
@@ -486,7 +483,9 @@ def _heading_actor(line: str) -> str | None:
     of = _RESPONSIBILITY_OF.match(folded_view(body))
     if of:
         body = body[of.end():]
-    addressed = _ADDRESSED_AS.match(folded_view(body))
+    # a heading that asks or assigns rather than names: "c) Đề nghị Ban Thường vụ Tỉnh ủy",
+    # "3. Giao Sở Giáo dục và Đào tạo": the request's own pattern
+    addressed = _REQUEST_RE.match(folded_view(body))
     if addressed:
         body = body[addressed.end():]
     folded = folded_view(body)
