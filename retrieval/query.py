@@ -354,13 +354,20 @@ def frame_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+# Punctuation that ends a clause or a list item ("kế toán, thư viện", "thương mại, đúng hay
+# sai"); a point or comma inside a number or an abbreviation ("2.5", "TP.HCM") is none.
+_CLAUSE_BREAK = re.compile(r"[;?!…()\[\]\"“”]|[.,:](?!\w)")
+
+
 def evidence_tokens(text: str) -> tuple[str | None, ...]:
-    """:func:`question_tokens` of ``text`` with its question words (:func:`frame_spans`) as
-    gaps: what a passage must say to answer it."""
+    """:func:`question_tokens` of ``text`` with its question words (:func:`frame_spans`) and
+    its clause punctuation as gaps: what a passage must say to answer it, in runs that a
+    compound never crosses."""
     accented = has_diacritics(text)
     out: list[str | None] = []
     start = 0
-    for a, b in frame_spans(text):
+    breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text)]
+    for a, b in sorted(frame_spans(text) + breaks):
         if a < start:
             continue
         out.extend(question_tokens(text[start:a], accented))

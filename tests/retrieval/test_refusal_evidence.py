@@ -66,6 +66,18 @@ def test_words_that_ask_are_not_looked_for_in_passages() -> None:
     assert "em" not in parse_query("trường em sắp sáp nhập").evidence_words
 
 
+def test_a_pair_never_crosses_clause_punctuation() -> None:
+    listed = parse_query("Giáo viên có phải kiêm kế toán, thư viện không?")
+    assert {("kế", "toán"), ("thư", "viện")} <= listed.evidence_pairs
+    assert ("toán", "thư") not in listed.evidence_pairs
+    tail = parse_query("Chi phí trọng tài được định nghĩa trong luật thương mại, đúng hay sai?")
+    assert ("mại", "đúng") not in tail.evidence_pairs
+    # a point or comma inside a number or an abbreviation is no break
+    assert ("2", "5") not in parse_query("mức 2.5 lần").evidence_pairs
+    assert ("5", "lần") in parse_query("mức 2,5 lần").evidence_pairs
+    assert ("tp", "hồ") in parse_query("giáo viên ở tp.hcm").evidence_pairs
+
+
 @pytest.mark.parametrize(
     ("slot", "text", "unit", "states"),
     [
