@@ -12,6 +12,8 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from corpus.docnumbers import DocNumber, numbers_in_question
@@ -70,23 +72,57 @@ _ORDINARY = frozenset(["tu", "cp", "ct", "tb", "hd", "th", "mn", "gv", "hs", "tp
 def question_tokens(text: str, accented: bool | None = None) -> list[str | None]:
     """The syllables of ``text`` in order, folded (diacritic-free when it has none, or when
     ``accented`` is False), abbreviations expanded; stop words are None so that pairs never
-    jump over them."""
+    jump over them, except inside a compound that holds one ("thiết bị", "thôi việc":
+    retrieval/data/stopword_compounds.txt)."""
     accented = has_diacritics(text) if accented is None else accented
     table = abbreviations()
     stop = STOPWORDS if accented else BARE_STOPWORDS
-    out: list[str | None] = []
+    words: list[str] = []
     for raw in re.findall(r"[\w&]+", _GD_DT.sub("GD&ĐT", text)):
         if raw.isdigit():
-            out.append(raw.lstrip("0") or "0")
+            words.append(raw.lstrip("0") or "0")
             continue
         key = bare_view(raw).replace("&", "")
         expansion = table.get(key) if (raw.isupper() or "&" in raw) and len(raw) > 1 else None
         if expansion is None and len(key) >= 2 and key in table and key not in _ORDINARY:
             expansion = table[key] if not has_diacritics(raw) else None
         for w in (expansion or folded_view(raw)).split():
-            w = w if accented else bare_view(w)
-            out.append(None if not w or w in stop else w)
+            words.append(w if accented else bare_view(w))
+    out: list[str | None] = []
+    spans = _compound_spans(words, accented)
+    for i, w in enumerate(words):
+        span = spans.get(i)
+        if span is None:
+            out.append(None if not w or (w in stop and not w.isdigit()) else w)
+            continue
+        # a stop syllable stays a word inside its compound only: no pair reaches past it
+        first, last = span
+        if i == first and w in stop:
+            out.append(None)
+        out.append(w)
+        if i == last and w in stop:
+            out.append(None)
     return out
+
+
+@lru_cache(maxsize=1)
+def _stopword_compounds() -> dict[bool, frozenset[tuple[str, ...]]]:
+    text = resources.files("retrieval").joinpath("data/stopword_compounds.txt").read_text("utf-8")
+    lines = [line.strip() for line in text.splitlines()]
+    accented = {tuple(folded_view(line).split()) for line in lines if line and line[0] != "#"}
+    return {True: frozenset(accented),
+            False: frozenset(tuple(bare_view(w) for w in c) for c in accented)}
+
+
+def _compound_spans(words: Sequence[str], accented: bool) -> dict[int, tuple[int, int]]:
+    """Position -> (first, last) position of the stopword compound it is part of."""
+    compounds = _stopword_compounds()[accented]
+    spans: dict[int, tuple[int, int]] = {}
+    for size in sorted({len(c) for c in compounds}, reverse=True):
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) in compounds and i not in spans:
+                spans.update({j: (i, i + size - 1) for j in range(i, i + size)})
+    return spans
 
 
 def _highlight_terms(folded: str) -> tuple[str, ...]:

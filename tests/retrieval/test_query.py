@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from corpus.text import bare_view
@@ -83,3 +85,22 @@ def test_intent_cues_match_whole_words_only(question: str, intent: str) -> None:
 ])
 def test_how_is_it_done_asks_for_duties_only_of_a_party(question: str, intent: str) -> None:
     assert parse_query(question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "compound"), [
+    ("Nhà trường có được vận động phụ huynh đóng góp để mua thiết bị không?", ("thiết", "bị")),
+    ("tro cap thoi viec tinh the nao", ("thoi", "viec")),
+    ("Ban Thường vụ Tỉnh ủy có trách nhiệm gì?", ("thường", "vụ")),
+])
+def test_a_compound_holding_a_stop_syllable_stays_whole(
+    question: str, compound: tuple[str, str]
+) -> None:
+    query = parse_query(question)
+    assert set(compound) <= set(query.evidence_words)
+    assert compound in query.evidence_pairs
+
+
+def test_a_stop_syllable_kept_in_its_compound_joins_no_pair_outside_it() -> None:
+    tokens = question_tokens("mua thiết bị mới")
+    assert ("bị", "mới") not in set(itertools.pairwise(tokens))
+    assert question_tokens("có được không") == [None, None, None]
