@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -69,14 +69,17 @@ _GD_DT = re.compile(r"(?<!\w)(?:gd|GD)\s*(?:&|va|và|-)?\s*(?:dt|DT|đt|ĐT)(?!\
 _ORDINARY = frozenset(["tu", "cp", "ct", "tb", "hd", "th", "mn", "gv", "hs", "tp", "tt", "cd"])
 
 
-def question_tokens(text: str, accented: bool | None = None) -> list[str | None]:
+def question_tokens(
+    text: str, accented: bool | None = None, stop: Collection[str] | None = None
+) -> list[str | None]:
     """The syllables of ``text`` in order, folded (diacritic-free when it has none, or when
-    ``accented`` is False), abbreviations expanded; stop words are None so that pairs never
-    jump over them, except inside a compound that holds one ("thiết bị", "thôi việc":
-    retrieval/data/stopword_compounds.txt)."""
+    ``accented`` is False), abbreviations expanded; stop words (``stop``, by default the stop
+    words of that spelling) are None so that pairs never jump over them, except inside a
+    compound that holds one ("thiết bị", "thôi việc": retrieval/data/stopword_compounds.txt)."""
     accented = has_diacritics(text) if accented is None else accented
     table = abbreviations()
-    stop = STOPWORDS if accented else BARE_STOPWORDS
+    if stop is None:
+        stop = STOPWORDS if accented else BARE_STOPWORDS
     words: list[str] = []
     for raw in re.findall(r"[\w&]+", _GD_DT.sub("GD&ĐT", text)):
         if raw.isdigit():

@@ -39,6 +39,7 @@ from retrieval.answers.direct import (
     answered_elsewhere,
     asks_about_the_document,
     direct_answer,
+    held,
     unheld_header_part,
 )
 from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
@@ -51,6 +52,7 @@ from retrieval.answers.obligations import CLOSING_FORMULA, Duty, actors_match
 from retrieval.answers.prose import ProseWriter, sources_of
 from retrieval.answers.reading import Reading
 from retrieval.answers.reads import RevisionReads
+from retrieval.answers.sections import named_sections, shown_first
 from retrieval.indexing import IndexBuilder
 from retrieval.query import Query, actor_key, actor_words, is_small_talk
 from retrieval.searcher import Hit, Searcher
@@ -202,17 +204,25 @@ class Answerer:
         if offset < len(primary):
             end = min(end, len(primary))  # the first pages show the documents a number names
         chosen = doc_ids[offset:end]
+        sections = named_sections(query, chosen, self._named(query, chosen, reading),
+                                  reading.passages_of)
         duties: dict[int, list[Duty]] = {}
         if query.intent == "obligation":
             duties = answer_duties(chosen[:OBLIGATION_DOCUMENTS], order, query, reading,
-                                   max_quotes=self.max_quotes)
+                                   max_quotes=self.max_quotes, sections=sections)
         groups: list[DocumentGroup] = []
         for doc_id in chosen:
             doc = reading.docs.get(doc_id)
             if doc is None:
                 continue
-            group = document_group(doc, order.get(doc_id, []), duties.get(doc_id, []),
-                                   query.highlight_terms, reading, max_quotes=self.max_quotes)
+            doc_hits = order.get(doc_id, [])
+            part = sections.get(doc_id)
+            first = shown_first(part, reading.passages_of(doc_id),
+                                [h.passage_id for h in doc_hits],
+                                self.max_quotes) if part is not None else []
+            group = document_group(doc, doc_hits, duties.get(doc_id, []),
+                                   query.highlight_terms, reading, max_quotes=self.max_quotes,
+                                   section=first)
             if group.quotes or doc_id not in order:
                 groups.append(group)
         shown = {q.passage_id for g in groups for q in g.quotes}
@@ -226,6 +236,12 @@ class Answerer:
                 log.exception("Directive graph failed for the related documents")
         return dataclasses.replace(under, groups=groups, more_available=len(doc_ids) > end,
                                    obligations=obligations, related=related)
+
+    @staticmethod
+    def _named(query: Query, doc_ids: Sequence[int], reading: Reading) -> list[int]:
+        """The documents of ``doc_ids`` that are a number the question names."""
+        return [d for d in doc_ids if d in reading.docs
+                and any(held(n, [reading.docs[d]]) for n in query.numbers)]
 
     def _direct(
         self, query: Query, groups: Sequence[DocumentGroup], reading: Reading

@@ -23,6 +23,7 @@ from retrieval.answers.quoting import (
     MAX_OBLIGATION_QUOTE_CHARS,
     MAX_QUOTE_CHARS,
     quote_spans,
+    read_from_start,
     term_score,
     trim_quote,
 )
@@ -136,30 +137,37 @@ def document_group(
     reading: Reading,
     *,
     max_quotes: int,
+    section: Sequence[int] = (),
 ) -> DocumentGroup:
     """The citation of ``doc`` and quotes of its passages: those holding ``duties`` first (in
-    reading order), then its best hits; a document without either (a replacement pulled in)
-    shows the passage sharing the most question words."""
+    reading order), then those of the ``section`` the question names (passage ids in reading
+    order; one holding duties is quoted from its start, its other items too), then its best
+    hits; a document without any of these (a replacement pulled in) shows the passage sharing
+    the most question words."""
     assert doc.id is not None
     by_passage: dict[int, list[Duty]] = {}
     for d in duties:
         by_passage.setdefault(d.passage_id, []).append(d)
     picks = list(by_passage)
+    picks += [pid for pid in section if pid not in by_passage][: max(0, max_quotes - len(picks))]
     for h in doc_hits:
         if len(picks) >= max(max_quotes, len(by_passage)):
             break
-        if h.passage_id not in by_passage:
+        if h.passage_id not in picks:
             picks.append(h.passage_id)
-    if not doc_hits and not by_passage:
+    if not doc_hits and not picks:
         picks = _best_passages_of(doc.id, terms, reading)
     score_of = {h.passage_id: h.score for h in doc_hits}
     reading.load_passages(picks)
     quotes: list[Quote] = []
     for pid in picks:
-        quote = _quote(doc.id, pid, by_passage.get(pid, []), terms, reading, score_of)
+        quote = _quote(doc.id, pid, by_passage.get(pid, []), terms, reading, score_of,
+                       whole=pid in section and pid in by_passage)
         if quote is not None:
             quotes.append(quote)
-    quotes.sort(key=lambda q: (0.0 if by_passage else -q.score, q.start))
+    first = set(by_passage).union(section) if section else set()
+    quotes.sort(key=lambda q: (bool(first) and q.passage_id not in first,
+                               0.0 if by_passage else -q.score, q.start))
     replacement = None
     if doc.superseded_by_id:
         replacement = reading.document(doc.superseded_by_id)
@@ -173,14 +181,20 @@ def _quote(
     terms: Sequence[str],
     reading: Reading,
     score_of: Mapping[int, float],
+    *,
+    whole: bool = False,
 ) -> Quote | None:
-    """A verbatim quote of one passage: around its ``duties`` when it has any, else its
-    sentences richest in ``terms``."""
+    """A verbatim quote of one passage: read from its start (its ``duties`` kept) when the
+    question names the part it lists (``whole``), else around its ``duties`` when it has any,
+    else its sentences richest in ``terms``."""
     p = reading.passages.get(passage_id)
     if p is None or p.id is None:
         return None
-    if duties:
-        spans = [(d.start, d.end) for d in duties]
+    spans = [(d.start, d.end) for d in duties]
+    if whole:
+        limit = MAX_OBLIGATION_QUOTE_CHARS if duties else MAX_QUOTE_CHARS
+        text, s, e = read_from_start(p.text, limit, spans)
+    elif duties:
         text, s, e = quote_spans(p.text, spans, terms, MAX_OBLIGATION_QUOTE_CHARS)
     else:
         text, s, e = trim_quote(p.text, list(terms), MAX_QUOTE_CHARS)

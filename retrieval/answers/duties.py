@@ -2,17 +2,28 @@
 
 The duties come from :mod:`retrieval.answers.obligations`; here they are chosen for one question
 (the party it asks about first, then words about its topic, a deadline when it asks "khi nào"),
-a few passages per document, and turned into :class:`Obligation` rows.
+a few passages per document, and turned into :class:`Obligation` rows. When the question names
+a part of a document by its heading (:mod:`retrieval.answers.sections`), the duties of that part
+come first, in reading order, whatever words they share with the question.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus, Passage
 from retrieval.answers.model import Obligation, compact_references
-from retrieval.answers.obligations import Duty, actors_match, extract_duties, rank_duties
+from retrieval.answers.obligations import (
+    MAX_ACTION_CHARS,
+    Duty,
+    actors_match,
+    extract_duties,
+    rank_duties,
+)
+from retrieval.answers.quoting import cut_text, window
 from retrieval.answers.reading import Reading
+from retrieval.answers.sections import NamedSection
 from retrieval.query import Query
 from retrieval.searcher import Hit
 
@@ -29,8 +40,10 @@ def answer_duties(
     reading: Reading,
     *,
     max_quotes: int,
+    sections: Mapping[int, NamedSection] | None = None,
 ) -> dict[int, list[Duty]]:
-    """The duties to list for each of ``doc_ids`` (best document first), grouped by actor."""
+    """The duties to list for each of ``doc_ids`` (best document first), grouped by actor;
+    ``sections``: the part of a document the question names, whose duties come first."""
     out: dict[int, list[Duty]] = {}
     total = used = 0
     for rank, doc_id in enumerate(doc_ids):
@@ -41,12 +54,13 @@ def answer_duties(
             break
         doc_hits = order.get(doc_id, [])
         passages = reading.store.passages_of(doc_id)
-        ranked = _ranked_duties(doc, passages, doc_hits, query, further=rank > 0)
+        ranked = _ranked_duties(doc, passages, doc_hits, query, further=rank > 0,
+                                section=(sections or {}).get(doc_id))
         picked = _pick(ranked, max_passages=max(max_quotes, 2),
                        limit=min(MAX_OBLIGATIONS_PER_DOCUMENT, MAX_OBLIGATIONS - total),
                        chars=DUTY_CHARS - used)
         if picked:
-            out[doc_id] = _grouped_by_actor(picked)
+            out[doc_id] = _grouped_by_actor(picked, (sections or {}).get(doc_id))
             total += len(picked)
             used += sum(len(compact_references(d.action)) for d in picked)
         by_id = {p.id: p for p in passages if p.id is not None}
@@ -62,29 +76,52 @@ def _ranked_duties(
     query: Query,
     *,
     further: bool,
+    section: NamedSection | None = None,
 ) -> list[Duty]:
     """The duties of one document that may answer ``query``, most relevant first: those in
     its hit passages (any, in a short document) and those it gives to the party the question
     asks about; a ``further`` document adds only duties of
-    the party the question asks about, or, without one, duties of a document it names."""
+    the party the question asks about, or, without one, duties of a document it names. The
+    duties of the ``section`` the question names come first, all of them, whatever words they
+    share with the question."""
     actor = query.actor
     hit_ids = {h.passage_id for h in doc_hits}
     small = len(passages) <= SMALL_DOCUMENT
-    duties = [d for d in extract_duties(doc, passages)
-              if small or d.passage_id in hit_ids or _assigned_to(d, actor)]
+    extracted = extract_duties(doc, passages)
+    named = [d for d in extracted if section is not None and section.holds(d.section)]
+    in_section = {id(d) for d in named}
+    duties = [d for d in extracted if id(d) not in in_section
+              and (small or d.passage_id in hit_ids or _assigned_to(d, actor))]
     if further:
-        named = any(h.number_match for h in doc_hits)
+        named_doc = any(h.number_match for h in doc_hits)
         duties = [
             d for d in duties
             if (actor and d.explicit and actors_match(actor, d.actor_key))
-            or (not actor and named)
+            or (not actor and named_doc)
         ]
     if actor and any(actors_match(actor, d.actor_key) for d in duties):
         duties = [d for d in duties if actors_match(actor, d.actor_key)] + [
             d for d in duties if not actors_match(actor, d.actor_key)
         ]
-    return rank_duties(duties, terms=sorted(query.topic), actor=actor,
-                       wants_deadline=query.wants_deadline, keep_unrelated=small)
+    ranked = rank_duties(duties, terms=sorted(query.topic), actor=actor,
+                         wants_deadline=query.wants_deadline, keep_unrelated=small)
+    if named:
+        ranked = rank_duties(named, terms=sorted(query.topic), actor=actor,
+                             wants_deadline=query.wants_deadline) + ranked
+    texts = {p.id: p.text for p in passages}
+    return [_fitted(d, texts.get(d.passage_id, ""), query.content_words) for d in ranked]
+
+
+def _fitted(duty: Duty, text: str, terms: Sequence[str]) -> Duty:
+    """A duty cut before its clause ends, shown by the part of the clause that holds the
+    question's words (its start when that holds as many)."""
+    if duty.clause_end <= duty.end or len(text) < duty.clause_end:
+        return duty
+    start, end = window(text, (duty.start, duty.clause_end), terms, MAX_ACTION_CHARS)
+    if (start, end) == (duty.start, duty.end):
+        return duty
+    action = cut_text(text, (start, end), duty.clause_end, duty.start)
+    return dataclasses.replace(duty, action=action, start=start, end=end)
 
 
 def _assigned_to(duty: Duty, actor: str | None) -> bool:
@@ -116,12 +153,14 @@ def _pick(ranked: Sequence[Duty], *, max_passages: int, limit: int,
     return picked
 
 
-def _grouped_by_actor(duties: Sequence[Duty]) -> list[Duty]:
-    """Keep the ranking between actors, but list each actor's duties together."""
-    first: dict[str, int] = {}
+def _grouped_by_actor(duties: Sequence[Duty], section: NamedSection | None = None) -> list[Duty]:
+    """Keep the ranking between actors, but list each actor's duties together, those of the
+    ``section`` the question names before the others, each in reading order."""
+    rank: dict[str, int] = {}
     for i, d in enumerate(duties):
-        first.setdefault(d.actor_key, i)
-    return sorted(duties, key=lambda d: (first[d.actor_key], d.order))
+        rank.setdefault(d.actor_key, i)
+    inside = section.holds if section is not None else (lambda _: False)
+    return sorted(duties, key=lambda d: (rank[d.actor_key], not inside(d.section), d.order))
 
 
 def obligation_of(

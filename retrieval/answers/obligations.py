@@ -23,7 +23,15 @@ from dataclasses import dataclass, replace
 
 from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
-from retrieval.answers.quoting import ELLIPSIS, Span, clause_spans, sentence_spans, unmarked
+from retrieval.answers.quoting import (
+    ELLIPSIS,
+    Span,
+    clause_spans,
+    clipped_end,
+    cut_text,
+    sentence_spans,
+    unmarked,
+)
 from retrieval.query import actor_key
 
 MAX_ACTION_CHARS = 300
@@ -161,6 +169,7 @@ class Duty:
     deadline: str | None
     order: int
     to_addressee: bool = False  # the party is the document's addressee ("Kính gửi", closing)
+    clause_end: int = 0  # where the whole clause ends when ``action`` is cut before it
 
 
 # Roles staff name by another title: the principal is the head of the unit ("thủ trưởng đơn
@@ -345,13 +354,8 @@ def deadlines(text: str) -> list[str]:
 
 def _action_text(text: str, span: Span) -> tuple[str, int, int]:
     s, e = span
-    if e - s <= MAX_ACTION_CHARS:
-        return text[s:e], s, e
-    cut = max(text.rfind(";", s, s + MAX_ACTION_CHARS), text.rfind(",", s, s + MAX_ACTION_CHARS))
-    if cut <= s + MAX_ACTION_CHARS // 2:
-        cut = text.rfind(" ", s, s + MAX_ACTION_CHARS)
-    cut = cut if cut > s else s + MAX_ACTION_CHARS
-    return text[s:cut].rstrip(" ,;") + ELLIPSIS, s, cut
+    cut = clipped_end(text, s, e, MAX_ACTION_CHARS)
+    return cut_text(text, (s, cut), e), s, cut
 
 
 def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
@@ -393,7 +397,8 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                     continue
                 name = actor or current or fallback
                 key = actor_key(name)
-                action, s, e = _action_text(text, _past_long_basis(text, folded, clause))
+                duty_span = _past_long_basis(text, folded, clause)
+                action, s, e = _action_text(text, duty_span)
                 if CLOSING_FORMULA.search(" ".join(action.split())):
                     continue
                 if not p.section and _ENACTING.search(action):
@@ -413,6 +418,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                         deadline="; ".join(found) if found else None,
                         order=order,
                         to_addressee=key == addressee,
+                        clause_end=duty_span[1],
                     )
                 )
                 order += 1
@@ -452,7 +458,7 @@ def _with_qualifier(duty: Duty, text: str, clause: Span) -> Duty:
     if _TIME_LINE.match(folded_view(text[clause[0] : clause[1]]).lstrip(" -+•*–")):
         return replace(duty, deadline=deadline)
     action, _, end = _action_text(text, (duty.start, clause[1]))
-    return replace(duty, action=action, end=end, deadline=deadline)
+    return replace(duty, action=action, end=end, deadline=deadline, clause_end=clause[1])
 
 
 def _clauses(text: str, folded: str, sentence: Span) -> list[Span]:

@@ -261,6 +261,53 @@ def term_score(text: str, terms: Sequence[str]) -> int:
     return sum(1 for t in {bare_view(t) for t in terms} if t in words)
 
 
+LATE_BREAK = 0.8  # a cut falls on a ";" or "," only this far into the room, else between words
+_CLAUSE_START = re.compile(r"[;,]\s+")
+
+
+def clipped_end(text: str, start: int, end: int, limit: int) -> int:
+    """Where ``text[start:end]`` is cut to fit ``limit``: at the last ";" or "," late in the
+    room (a cut at an early comma loses what the room still holds), else at the last space;
+    ``end`` when it fits."""
+    if end - start <= limit:
+        return end
+    stop = start + limit
+    mark = max(text.rfind(";", start, stop), text.rfind(",", start, stop))
+    if mark >= start + LATE_BREAK * limit:
+        return mark
+    space = text.rfind(" ", start, stop)
+    return space if space > start else stop
+
+
+def cut_text(text: str, span: Span, whole_end: int, whole_start: int | None = None) -> str:
+    """``text[span]`` of a piece running from ``whole_start`` (its own start by default) to
+    ``whole_end``, "…" on the side where it is cut."""
+    start, end = span
+    piece = text[start:end]
+    if end < whole_end:
+        piece = piece.rstrip(" ,;") + ELLIPSIS
+    if whole_start is not None and start > whole_start:
+        piece = ELLIPSIS + piece
+    return piece
+
+
+def window(text: str, span: Span, terms: Sequence[str], limit: int) -> Span:
+    """The part of ``text[span]`` of at most ``limit`` characters to show when all of it does
+    not fit: the one holding the most ``terms``, from a clause or comma boundary; from the
+    start when it holds as many as any other."""
+    start, end = span
+    if end - start <= limit:
+        return span
+    starts = [start] + [m.end() for m in _CLAUSE_START.finditer(text, start, end)]
+    best = (-1, start, clipped_end(text, start, end, limit))
+    for a in starts:
+        b = clipped_end(text, a, end, limit)
+        score = term_score(text[a:b], terms)
+        if score > best[0]:
+            best = (score, a, b)
+    return best[1], best[2]
+
+
 def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tuple[str, int, int]:
     """Verbatim excerpt of ``text``: the sentences richest in ``terms``, "…" where cut.
 
@@ -275,6 +322,24 @@ def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tup
         start = text.find(stripped) if stripped else 0
         return unmarked(text).strip(), start, start + len(stripped)
     return quote_spans(text, [], terms, limit)
+
+
+def read_from_start(
+    text: str, limit: int = MAX_QUOTE_CHARS, keep: Sequence[Span] = ()
+) -> tuple[str, int, int]:
+    """Verbatim excerpt of ``text`` read from its start (a part the question names by its
+    heading): the ``keep`` spans, then its sentences in order, notes left out, up to
+    ``limit``; "…" where text is left out."""
+    kept: list[Span] = list(keep)
+    size = sum(e - s + 1 for s, e in kept)
+    for span in sentence_spans(text):
+        if is_note(text[slice(*span)]) or any(s <= span[0] < e for s, e in keep):
+            continue
+        size += span[1] - span[0] + 1
+        if kept and size > limit:
+            break
+        kept.append(span)
+    return excerpt(text, kept, limit) if kept else ("", 0, 0)
 
 
 def quote_spans(

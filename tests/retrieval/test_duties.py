@@ -59,3 +59,20 @@ def test_without_a_party_only_the_found_passages_count() -> None:
         doc, passages, hits, parse_query("phải làm gì về dạy thêm"), further=False
     )
     assert {d.passage_id for d in duties} == {11}
+
+
+def test_a_long_duty_is_shown_by_the_part_that_holds_the_question_words() -> None:
+    body = ("Trên cơ sở phương án được phê duyệt, người đứng đầu trường mới có trách nhiệm lập hồ sơ "
+            "nhân sự, rà soát từng trường hợp, tổng hợp ý kiến các tổ chuyên môn, gửi cơ quan quản "
+            "lý, theo dõi tiến độ thực hiện, báo cáo kết quả, công khai quy trình, lưu trữ hồ sơ, "
+            "phối hợp với công đoàn, giải đáp thắc mắc của viên chức, lập danh sách người nghỉ việc để "
+            "trình cấp có thẩm quyền xem xét, giải quyết chính sách tinh giản biên chế.")
+    doc = Document(id=2, doc_type="Công văn", title="Chính sách", text=body, recipients=[])
+    passage = Passage(id=30, document_id=2, ordinal=0, section="4", text=body, start=0,
+                      end=len(body))
+    hits = [Hit(passage_id=30, document_id=2, score=1.0)]
+    query = parse_query("hiệu trưởng trường mới phải làm gì về danh sách người nghỉ việc")
+    duties = _ranked_duties(doc, [passage], hits, query, further=False)
+    assert "danh sách người nghỉ việc" in duties[0].action
+    assert duties[0].action.startswith("…")
+    assert body[duties[0].start:duties[0].end] in duties[0].action

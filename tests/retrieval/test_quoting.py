@@ -179,3 +179,23 @@ def test_item_markers_are_numbers_alone() -> None:
     assert all(is_item_marker(p) for p in ("1.", "2.1.", "a)", "II.", "Điều 16.", "… 3."))
     assert not any(is_item_marker(p) for p in ("1. Công đoàn có quyền.", "Điều 16. Lớp học",
                                                "khoản 3", "Khiển trách;"))
+
+
+def test_a_long_clause_is_cut_late_not_at_an_early_comma() -> None:
+    from retrieval.answers.quoting import clipped_end
+
+    text = "Người đứng đầu lập danh sách, " + "trình cấp có thẩm quyền xem xét giải quyết " * 8
+    end = clipped_end(text, 0, len(text), 120)
+    assert end > 100 and text[end] == " "
+
+
+def test_a_window_keeps_the_part_that_holds_the_question_words() -> None:
+    from retrieval.answers.quoting import window
+
+    text = ("Lãnh đạo, chỉ đạo việc xây dựng phương án tổng thể trên địa bàn gắn với việc chuẩn bị "
+            "toàn diện cho năm học mới; chỉ đạo kiện toàn tổ chức, cơ cấu lại đội ngũ; phân công "
+            "các đồng chí Ủy viên Ban Thường vụ trực tiếp theo dõi, kiểm tra, đôn đốc.")
+    start, end = window(text, (0, len(text)), ["phân", "công", "theo", "dõi"], 120)
+    assert start > 0 and end - start <= 120
+    assert "phân công các đồng chí Ủy viên Ban Thường vụ trực tiếp theo dõi" in text[start:end]
+    assert window(text, (0, len(text)), ["phương", "án"], 120)[0] == 0
