@@ -42,6 +42,8 @@ class SearchWeights:
     dense: float = 0.5
     numbers: float = 1.0
     names: float = 0.5
+    # A law named after the question's subject ("Viên chức có được …": Luật Viên chức).
+    governs: float = 0.5
     # A local issuer named with its province ("Sở GD&ĐT Long An") names its documents more
     # surely than a number (which also reaches the documents citing it): it must outweigh a
     # document that repeats the abbreviation ("Sở GD&ĐT Hà Nội") many times.
@@ -138,7 +140,8 @@ class Searcher:
             qvec = self.encoder.encode_queries([query.restored])[0]
             dense = self._dense_search(qvec)
         number_docs = self._number_documents(query)
-        bonus = {doc: w.names for doc in self.titles.named(query.text)}
+        bonus = {doc: w.governs for doc in self.titles.governing(query.text)} if w.governs else {}
+        bonus |= {doc: w.names for doc in self.titles.named(query.text)}
         bonus |= {doc: w.issuers for doc in self.titles.issued(query.text)}
         for doc in prefer:
             bonus[doc] = bonus.get(doc, 0.0) + w.thread

@@ -20,6 +20,11 @@ from retrieval.query import question_tokens
 
 NAMED_TYPES = ("Luật", "Bộ luật", "Điều lệ", "Pháp lệnh", "Hiến pháp")
 MIN_WORDS = 2
+# A law is named after the people or the field it governs ("Luật Viên chức", "Bộ luật Lao
+# động"); a question whose subject is that ("Viên chức có được góp vốn …", "cbcc có được đình
+# công không") is most likely answered by it.
+_LAW_PREFIX = re.compile(r"^(?:bo )?luat (?!sua doi)")
+SUBJECT_SYLLABLES = 5
 
 
 def _key(text: str) -> str:
@@ -135,8 +140,14 @@ class TitleIndex:
                 self._docs.setdefault(name, set()).add(doc.id)
             for name in issuer_names(doc):
                 self._issuers.setdefault(name, set()).add(doc.id)
+        self._governs: dict[str, set[int]] = {}
+        for name, ids in self._docs.items():
+            subject = _LAW_PREFIX.sub("", name)
+            if subject != name and len(subject.split()) >= MIN_WORDS:
+                self._governs.setdefault(subject, set()).update(ids)
         self._pattern = _alternation(self._docs)
         self._issuer_pattern = _alternation(self._issuers)
+        self._governs_pattern = _alternation(self._governs)
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -147,6 +158,23 @@ class TitleIndex:
         if self._pattern is not None:
             for m in self._pattern.finditer(_key(question)):
                 found |= self._docs[m.group(0)]
+        return found
+
+    def governing(self, question: str) -> set[int]:
+        """Laws named after the question's subject: its first run of content words, up to the
+        function word that starts the predicate, at most five syllables ("Viên chức có được …",
+        "Mình là GV viên chức, …", "cbcc có được …")."""
+        if self._governs_pattern is None:
+            return set()
+        subject: list[str] = []
+        for token in question_tokens(question, accented=False):
+            if (token is None and subject) or len(subject) >= SUBJECT_SYLLABLES:
+                break
+            if token:
+                subject.append(token)
+        found: set[int] = set()
+        for m in self._governs_pattern.finditer(" ".join(subject)):
+            found |= self._governs[m.group(0)]
         return found
 
     def unheld(self, question: str) -> list[str]:

@@ -71,3 +71,32 @@ def test_the_seed_dispatch_comes_first_for_its_issuer(
     hits = searcher.search(searcher.parse(question), k=3)
     doc = seeded_store.get_document(hits[0].document_id)
     assert doc is not None and doc.source_name.startswith("seed-000"), question
+
+
+VIEN_CHUC = Document(id=4, doc_type="Luật", subject="Viên chức", title="", text="")
+CBCC = Document(id=5, doc_type="Luật", subject="Cán bộ, công chức", title="", text="")
+AMENDING = Document(id=6, doc_type="Luật", subject="sửa đổi, bổ sung một số điều của Luật Viên chức",
+                    title="", text="")
+
+
+@pytest.mark.parametrize(("question", "laws"), [
+    # the law that amends Luật Viên chức is about viên chức too
+    ("Viên chức có được góp vốn vào trường tư thục không?", {4, 6}),
+    ("GV vien chuc bi danh gia khong hoan thanh nhiem vu thi sao", {4, 6}),
+    ("Mình là giáo viên viên chức, đang có hợp đồng không xác định thời hạn", {4, 6}),
+    ("cbcc co duoc tham gia dinh cong khong", {5}),
+    ("Công đoàn cơ sở có quyền gì?", {2}),
+])
+def test_a_law_named_after_the_questions_subject_governs_it(
+    question: str, laws: set[int]
+) -> None:
+    assert TitleIndex([LAW, VIEN_CHUC, CBCC, AMENDING, LONG_AN]).governing(question) == laws
+
+
+@pytest.mark.parametrize("question", [
+    "Nhà trường có trách nhiệm gì với công đoàn cơ sở?",  # the subject is the school
+    "Hiệu trưởng phải làm gì theo Luật Viên chức?",  # named, not the subject
+    "Sở GD&ĐT Long An yêu cầu các đơn vị làm gì?",
+])
+def test_a_law_mentioned_outside_the_subject_does_not_govern(question: str) -> None:
+    assert TitleIndex([LAW, VIEN_CHUC, CBCC, AMENDING, LONG_AN]).governing(question) == set()
