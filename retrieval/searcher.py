@@ -140,7 +140,9 @@ class Searcher:
             qvec = self.encoder.encode_queries([query.restored])[0]
             dense = self._dense_search(qvec)
         number_docs = self._number_documents(query)
-        bonus = {doc: w.governs for doc in self.titles.governing(query.text)} if w.governs else {}
+        # a follow-up's subject is its thread's, not a law named after its first words
+        governing = self.titles.governing(query.text) if w.governs and not prefer else set()
+        bonus = dict.fromkeys(governing, w.governs)
         bonus |= {doc: w.names for doc in self.titles.named(query.text)}
         bonus |= {doc: w.issuers for doc in self.titles.issued(query.text)}
         for doc in prefer:
