@@ -53,7 +53,7 @@ def assert_verbatim(store: CorpusStore, answer: Answer) -> None:
             span = unmarked(docs[q.document_id].text[q.start : q.end])
             assert span.startswith(pieces[0]) and span.endswith(pieces[-1])
     for ob in answer.obligations:
-        action = ob.action.removesuffix(ELLIPSIS)
+        action = ob.action.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
         assert action in passages[ob.passage_id].text
         assert store.get_document(ob.document_id).text[ob.start : ob.start + len(action)] == action  # type: ignore[union-attr]
     assert set(answer.cited_passage_ids()) <= answer.shown_passage_ids()
