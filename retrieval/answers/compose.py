@@ -42,7 +42,13 @@ from retrieval.answers.direct import (
     held,
     unheld_header_part,
 )
-from retrieval.answers.documents import demote, document_group, natural_order, relevant_documents
+from retrieval.answers.documents import (
+    demote,
+    document_group,
+    natural_order,
+    relevant_documents,
+    sentence_bonus,
+)
 from retrieval.answers.duties import answer_duties, obligation_of
 from retrieval.answers.graph import DirectiveGraph
 from retrieval.answers.header import header_kind
@@ -211,6 +217,7 @@ class Answerer:
             duties = answer_duties(chosen[:OBLIGATION_DOCUMENTS], order, query, reading,
                                    max_quotes=self.max_quotes, sections=sections)
         groups: list[DocumentGroup] = []
+        bonus = sentence_bonus(query)
         for doc_id in chosen:
             doc = reading.docs.get(doc_id)
             if doc is None:
@@ -222,7 +229,7 @@ class Answerer:
                                 self.max_quotes) if part is not None else []
             group = document_group(doc, doc_hits, duties.get(doc_id, []),
                                    query.highlight_terms, reading, max_quotes=self.max_quotes,
-                                   section=first)
+                                   section=first, bonus=bonus)
             if group.quotes or doc_id not in order:
                 groups.append(group)
         shown = {q.passage_id for g in groups for q in g.quotes}

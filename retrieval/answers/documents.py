@@ -9,12 +9,14 @@ holding the duties an obligation answer lists first.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Mapping, Sequence
 
 from corpus.models import Document, DocumentStatus
-from retrieval.answers.confidence import support
+from corpus.text import bare_view, bare_words
+from retrieval.answers.confidence import states_slot, support
 from retrieval.answers.direct import asks_through, held
 from retrieval.answers.graph import DirectiveGraph, node_of_document
 from retrieval.answers.model import Citation, DocumentGroup, Quote, citation_for
@@ -22,6 +24,7 @@ from retrieval.answers.obligations import Duty
 from retrieval.answers.quoting import (
     MAX_OBLIGATION_QUOTE_CHARS,
     MAX_QUOTE_CHARS,
+    SentenceBonus,
     quote_spans,
     read_from_start,
     term_score,
@@ -37,6 +40,25 @@ log = logging.getLogger(__name__)
 # words that the best document covers
 RELATIVE_COVERAGE = 0.6
 RELATIVE_PAIRS = 0.5
+# what a quoted sentence gains for each of the question's compounds it holds ("nhiệm kỳ",
+# "thành viên"), and for stating the kind of value the question asks for ("mấy người":
+# "gồm từ 03 đến 09 thành viên"; "bao lâu": "02 năm")
+PAIR_BONUS = 0.5
+VALUE_BONUS = 1.5
+
+
+def sentence_bonus(query: Query) -> SentenceBonus:
+    """What a sentence scores, beyond the question's words, when a quote picks its sentences."""
+    pairs = {(bare_view(a), bare_view(b)) for a, b in query.evidence_pairs}
+    slot, unit = query.slot, query.slot_unit
+
+    def bonus(sentence: str) -> float:
+        words = bare_words(sentence)
+        found = len(pairs.intersection(itertools.pairwise(words))) if pairs else 0
+        value = slot is not None and states_slot(slot, sentence, unit)
+        return PAIR_BONUS * found + (VALUE_BONUS if value else 0.0)
+
+    return bonus
 
 
 # -- order -------------------------------------------------------------------------------------
@@ -138,6 +160,7 @@ def document_group(
     *,
     max_quotes: int,
     section: Sequence[int] = (),
+    bonus: SentenceBonus | None = None,
 ) -> DocumentGroup:
     """The citation of ``doc`` and quotes of its passages: those holding ``duties`` first (in
     reading order), then those of the ``section`` the question names (passage ids in reading
@@ -162,7 +185,7 @@ def document_group(
     quotes: list[Quote] = []
     for pid in picks:
         quote = _quote(doc.id, pid, by_passage.get(pid, []), terms, reading, score_of,
-                       whole=pid in section and pid in by_passage)
+                       whole=pid in section and pid in by_passage, bonus=bonus)
         if quote is not None:
             quotes.append(quote)
     first = set(by_passage).union(section) if section else set()
@@ -183,6 +206,7 @@ def _quote(
     score_of: Mapping[int, float],
     *,
     whole: bool = False,
+    bonus: SentenceBonus | None = None,
 ) -> Quote | None:
     """A verbatim quote of one passage: read from its start (its ``duties`` kept) when the
     question names the part it lists (``whole``), else around its ``duties`` when it has any,
@@ -195,9 +219,9 @@ def _quote(
         limit = MAX_OBLIGATION_QUOTE_CHARS if duties else MAX_QUOTE_CHARS
         text, s, e = read_from_start(p.text, limit, spans)
     elif duties:
-        text, s, e = quote_spans(p.text, spans, terms, MAX_OBLIGATION_QUOTE_CHARS)
+        text, s, e = quote_spans(p.text, spans, terms, MAX_OBLIGATION_QUOTE_CHARS, bonus)
     else:
-        text, s, e = trim_quote(p.text, list(terms), MAX_QUOTE_CHARS)
+        text, s, e = trim_quote(p.text, list(terms), MAX_QUOTE_CHARS, bonus)
     if not text:
         return None
     return Quote(p.id, doc_id, p.section, text, p.start + s, p.start + e,

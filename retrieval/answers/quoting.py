@@ -15,7 +15,7 @@ them with the full text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from corpus.text import bare_view, bare_words
 
@@ -261,6 +261,9 @@ def term_score(text: str, terms: Sequence[str]) -> int:
     return sum(1 for t in {bare_view(t) for t in terms} if t in words)
 
 
+# What a sentence scores beyond the question's words it holds (see trim_quote).
+SentenceBonus = Callable[[str], float]
+
 LATE_BREAK = 0.8  # a cut falls on a ";" or "," only this far into the room, else between words
 _CLAUSE_START = re.compile(r"[;,]\s+")
 
@@ -308,8 +311,11 @@ def window(text: str, span: Span, terms: Sequence[str], limit: int) -> Span:
     return best[1], best[2]
 
 
-def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tuple[str, int, int]:
-    """Verbatim excerpt of ``text``: the sentences richest in ``terms``, "…" where cut.
+def trim_quote(
+    text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS, bonus: SentenceBonus | None = None
+) -> tuple[str, int, int]:
+    """Verbatim excerpt of ``text``: the sentences richest in ``terms`` (plus ``bonus``), "…"
+    where cut.
 
     Returns (excerpt, start, end offsets into ``text``).
     """
@@ -321,7 +327,7 @@ def trim_quote(text: str, terms: list[str], limit: int = MAX_QUOTE_CHARS) -> tup
         stripped = text.strip()
         start = text.find(stripped) if stripped else 0
         return unmarked(text).strip(), start, start + len(stripped)
-    return quote_spans(text, [], terms, limit)
+    return quote_spans(text, [], terms, limit, bonus)
 
 
 def read_from_start(
@@ -343,9 +349,11 @@ def read_from_start(
 
 
 def quote_spans(
-    text: str, must: Sequence[Span], terms: Sequence[str], limit: int
+    text: str, must: Sequence[Span], terms: Sequence[str], limit: int,
+    bonus: SentenceBonus | None = None,
 ) -> tuple[str, int, int]:
-    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``;
+    """Verbatim excerpt with the ``must`` spans first, then the sentences richest in ``terms``
+    (plus what ``bonus`` gives a sentence: the question's compounds, the value it asks for);
     a list lead brings its items (and is scored with them), the best sentence the rest of its
     line, and the sentences around the best one are context when there is room. Notes are never
     quoted."""
@@ -356,12 +364,15 @@ def quote_spans(
     usable = [i for i in range(len(sentences)) if i not in notes]
     if not usable:
         return "", 0, 0
-    own = {i: term_score(text[slice(*sentences[i])], terms) for i in usable}
+    def rate(piece: str) -> float:
+        return term_score(piece, terms) + (bonus(piece) if bonus is not None else 0.0)
+
+    own = {i: rate(text[slice(*sentences[i])]) for i in usable}
     items = {  # best items first: when not all fit, the ones that answer stay
         i: sorted(list_items(text, sentences, i), key=lambda j: (-own.get(j, 0), j))
         for i in usable
     }
-    score = {i: term_score(_unit_text(text, sentences, [i, *items[i]]), terms) if items[i]
+    score = {i: rate(_unit_text(text, sentences, [i, *items[i]])) if items[i]
              else own[i] for i in usable}
     scored = sorted(usable, key=lambda i: (-score[i], i))
     order: list[Span] = []

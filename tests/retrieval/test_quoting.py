@@ -199,3 +199,4 @@ def test_a_window_keeps_the_part_that_holds_the_question_words() -> None:
     assert start > 0 and end - start <= 120
     assert "phân công các đồng chí Ủy viên Ban Thường vụ trực tiếp theo dõi" in text[start:end]
     assert window(text, (0, len(text)), ["phương", "án"], 120)[0] == 0
+
