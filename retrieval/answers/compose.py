@@ -47,6 +47,7 @@ from retrieval.answers.documents import (
     document_group,
     natural_order,
     relevant_documents,
+    repeated,
     sentence_bonus,
 )
 from retrieval.answers.duties import answer_duties, obligation_of
@@ -218,6 +219,7 @@ class Answerer:
                                    max_quotes=self.max_quotes, sections=sections)
         groups: list[DocumentGroup] = []
         bonus = sentence_bonus(query)
+        said: set[str] = set()
         for doc_id in chosen:
             doc = reading.docs.get(doc_id)
             if doc is None:
@@ -230,8 +232,9 @@ class Answerer:
             group = document_group(doc, doc_hits, duties.get(doc_id, []),
                                    query.highlight_terms, reading, max_quotes=self.max_quotes,
                                    section=first, bonus=bonus)
-            if group.quotes or doc_id not in order:
-                groups.append(group)
+            fresh = repeated(group, said)
+            if fresh is not None and (fresh.quotes or doc_id not in order):
+                groups.append(fresh)
         shown = {q.passage_id for g in groups for q in g.quotes}
         obligations = merged([obligation_of(d, reading.docs, reading.passages)
                               for ds in duties.values() for d in ds if d.passage_id in shown])

@@ -9,6 +9,7 @@ holding the duties an obligation answer lists first.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
@@ -239,6 +240,21 @@ def _best_passages_of(doc_id: int, terms: Sequence[str], reading: Reading) -> li
             scored.append((p.id, float(score)))
     scored.sort(key=lambda x: -x[1])
     return [pid for pid, _ in scored[:1]]
+
+
+def repeated(group: DocumentGroup, said: set[str]) -> DocumentGroup | None:
+    """``group`` less the quotes an earlier document already showed word for word (an
+    original law and its consolidated text print the same articles), or None when nothing of
+    it is new; ``said`` (the words of what was shown) takes the new quotes."""
+    fresh = [q for q in group.quotes if _said(q.text) not in said]
+    if group.quotes and not fresh:
+        return None
+    said.update(_said(q.text) for q in fresh)
+    return group if len(fresh) == len(group.quotes) else dataclasses.replace(group, quotes=fresh)
+
+
+def _said(text: str) -> str:
+    return " ".join(bare_words(text))
 
 
 def linked_citation(
