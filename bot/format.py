@@ -161,10 +161,9 @@ def _source_blocks(answer: Answer, shown: Sequence[str], room: int) -> list[Bloc
     preamble ("Căn cứ …", "Thực hiện Kế hoạch số …") and the closing formula too. Documents
     that do not fit in ``room`` (what the first message has left) follow in a second one."""
     said = {_norm(s) for s in shown}
-    docs: list[str] = []
-    quoted = False
+    docs: list[tuple[str, list[str]]] = []  # (citation line, quotes)
     for n, group in enumerate(answer.groups, start=1):
-        parts = [f"<b>[{n}] {esc(compact_references(group.citation.line()))}</b>"]
+        quotes: list[str] = []
         for quote in group.quotes:
             text = _unsaid(quote.text, said, boilerplate=bool(answer.obligations))
             if not text:
@@ -173,24 +172,45 @@ def _source_blocks(answer: Answer, shown: Sequence[str], room: int) -> list[Bloc
             head = f"<i>{esc(where)}:</i> " if where else ""
             pieces = [highlight(p.strip(), answer.highlight_terms)
                       for p in text.split(" … ") if p.strip()]
-            parts.append(head + "\n… ".join(pieces))  # one excerpt a line
-            quoted = True
-        docs.append("\n\n".join(parts))
-    if not quoted:  # every quote is shown above: the sources are their citations
-        return [Block("📄 " + "\n".join(docs))]
-    fixed = utf16_len(_SOURCES_HEAD + _QUOTE_OPEN + _QUOTE_CLOSE) + 2
-    first = [docs[0]]
-    for doc in docs[1:]:
-        if fixed + utf16_len("\n\n".join([*first, doc])) > room:
-            break
-        first.append(doc)
-    rest = docs[len(first):]
-    blocks = [Block(_SOURCES_HEAD),
-              Block(_QUOTE_OPEN + "\n\n".join(first) + _QUOTE_CLOSE)]
+            quotes.append(head + "\n… ".join(pieces))  # one excerpt a line
+        docs.append((f"<b>[{n}] {esc(compact_references(group.citation.line()))}</b>", quotes))
+    if not any(quotes for _, quotes in docs):  # every quote is shown above: just the citations
+        return [Block("📄 " + "\n".join(line for line, _ in docs))]
+    first, rest = _fill(docs, room - utf16_len(_SOURCES_HEAD + _QUOTE_OPEN + _QUOTE_CLOSE) - 2)
+    blocks = [Block(_SOURCES_HEAD), Block(_QUOTE_OPEN + "\n\n".join(first) + _QUOTE_CLOSE)]
     if rest:
         blocks.append(Block(_QUOTE_OPEN + "\n\n".join(rest) + _QUOTE_CLOSE,
                             lead="<b>📄 Nguồn</b> <i>(tiếp)</i>"))
     return blocks
+
+
+def _fill(docs: Sequence[tuple[str, list[str]]], room: int) -> tuple[list[str], list[str]]:
+    """The parts of the first message's sources: the first document whole, then the others
+    quote by quote while they fit in ``room``; the rest for a second message, where a document
+    cut between two of its quotes is named again."""
+    first: list[str] = []
+    rest: list[str] = []
+    for n, (line, quotes) in enumerate(docs):
+        taken = len(quotes) if n == 0 else _fitting(line, quotes, first, room)
+        if rest or not (n == 0 or taken or (not quotes and _fitting(line, [""], first, room))):
+            rest.append("\n\n".join([line, *quotes]))
+            continue
+        first += [line, *quotes[:taken]]
+        if taken < len(quotes):
+            rest.append("\n\n".join([f"{line} <i>(tiếp)</i>", *quotes[taken:]]))
+    return first, rest
+
+
+def _fitting(line: str, quotes: Sequence[str], first: Sequence[str], room: int) -> int:
+    """How many of a document's ``quotes`` fit, under its citation ``line``, after ``first``."""
+    used = sum(utf16_len(p) + 2 for p in first) + utf16_len(line) + 2
+    taken = 0
+    for quote in quotes:
+        used += utf16_len(quote) + 2
+        if used > room:
+            break
+        taken += 1
+    return taken
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")

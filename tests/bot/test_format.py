@@ -152,7 +152,18 @@ def test_long_answers_split_between_quotes() -> None:
         assert_telegram_html(message)
         assert len(message) <= 4096
         assert message.count("<blockquote") == message.count("</blockquote>")
-    assert messages[1].startswith("<blockquote expandable><b>[")  # it names its document
+    # it names its document, under the sources' heading when that fits
+    assert messages[1].removeprefix("<b>📄 Nguồn</b> <i>(tiếp)</i>\n").startswith(
+        "<blockquote expandable><b>[")
+
+
+def test_a_document_that_does_not_fit_whole_starts_in_the_first_message() -> None:
+    quotes = [quote(i, 1, f"Đoạn {i}: " + "nội dung dài " * 50) for i in range(3)]
+    groups = [DocumentGroup(citation(d, f"{d}/SGDĐT", "V/v dài"), quotes) for d in range(1, 4)]
+    first, second = answer_messages(answer(groups=groups))[:2]
+    assert "[2] Công văn số 2/SGDĐT" in first and "Đoạn 0" in first.split("[2]")[1]
+    assert "[2] Công văn số 2/SGDĐT" in second and "(tiếp)" in second.split("[3]")[0]
+    assert "Đoạn 0" not in second.split("[3]")[0]  # nothing said twice
 
 
 def test_highlight_lights_question_runs_only() -> None:
