@@ -94,7 +94,10 @@ def readable_section(section: str) -> str:
         return out
     items = [m.group(1) for m in (_ITEM.match(p) for p in parts) if m is not None]
     if items and len(items) == len(parts):
-        return "mục " + ".".join(items)
+        # "3 > 3.2 > c" is "mục 3.2.c": a numbered item already carries its parents' numbers
+        kept = [item for n, item in enumerate(items)
+                if n + 1 == len(items) or not items[n + 1].startswith(f"{item}.")]
+        return "mục " + ".".join(kept)
     return section
 
 

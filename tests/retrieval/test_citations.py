@@ -16,6 +16,8 @@ from retrieval.answers.model import readable_section
         ("A", "mục A"),  # a dispatch's lettered parts: "A. NHIỆM VỤ CHUNG", "B. …"
         ("B > I > 3", "mục B.I.3"),
         ("Phụ lục I", "Phụ lục I"),
+        ("3 > 3.2 > c", "mục 3.2.c"),  # "3.2." already names its part 3
+        ("4 > 4.4 > 4.4.2 > b", "mục 4.4.2.b"),
     ],
 )
 def test_sections_read_as_cited(section: str, readable: str) -> None:
