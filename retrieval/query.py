@@ -41,12 +41,12 @@ STOPWORDS = _words(
     nào này nếu nhé nhiều như những nó nơi ở ơi phải ra rằng rồi sao sẽ sau tại thằng thế thì
     theo thôi tôi trên trong từ tùy và vào vậy về vì việc với vừa xin bạn biết xem nhất rất qua
     cũng luôn hôm năm nay ngày trước kể khác tất cả mọi người hơn dưới giữa họ nhau đâu gì
-    nhỉ chăng thường nên cho biết hỏi nhiêu đối thể"""
+    nhỉ chăng thường nên cho biết hỏi nhiêu đối thể hay hẳn ạ dạ thưa"""
 )
 # Without diacritics many syllables collide ("noi" is nơi and nội, "vi" vì and vị): these
 # bare forms of stop words stay content words in a question typed without diacritics.
 _AMBIGUOUS_BARE = _words(
-    "bao ca can con doi ke nam nen ngay nguoi nhat noi rat thang tuy vi vua"
+    "bao ca can con doi han ke nam nen ngay nguoi nhat noi rat thang tuy vi vua"
 )
 BARE_STOPWORDS = frozenset(bare_view(w) for w in STOPWORDS) - _AMBIGUOUS_BARE
 # Highlighting drops only the commonest function words (diacritic-free), so that a quote may

@@ -104,3 +104,10 @@ def test_a_stop_syllable_kept_in_its_compound_joins_no_pair_outside_it() -> None
     tokens = question_tokens("mua thiết bị mới")
     assert ("bị", "mới") not in set(itertools.pairwise(tokens))
     assert question_tokens("có được không") == [None, None, None]
+
+
+def test_colloquial_particles_are_no_topic_words() -> None:
+    words = parse_query("Em hỏi hẳn là có được hay không ạ, thưa anh chị?").evidence_words
+    assert not {"hay", "hẳn", "ạ", "thưa"} & set(words)
+    # without diacritics "han" is also "hạn" (a deadline): it stays a word
+    assert "han" in parse_query("han chot nop bao cao").evidence_words
