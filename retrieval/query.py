@@ -380,7 +380,7 @@ _DURATION_CUE = re.compile(
 _MEASURE_CUE = re.compile(r"(?<!\w)(?:bao nhieu|may) (?:mm|cm|m|km|kg|g|m2|ha|lit)(?!\w)")
 _PERCENT_CUE = re.compile(r"(?<!\w)(?:bao nhieu|may) ?(?:%|phan tram(?!\w))")
 _MONEY_CUE = re.compile(r"(?<!\w)bao nhieu (?:tien|dong|thang luong|thang tien luong)(?!\w)")
-_AMOUNT_END = re.compile(r"(?<!\w)(?:la |duoc |bang |thu |dong )?bao nhieu\s*(?:\W|$)")
+_AMOUNT_END = re.compile(r"(?<!\w)(?:la |duoc |bang |thu |dong )?bao nhieu\s*(?:[^\w\s]|$)")
 _MONEY_WORDS = re.compile(
     r"(?<!\w)(?:tien|hoc phi|phi|luong|phu cap|tro cap|muc dong|muc thu|muc huong)(?!\w)"
 )

@@ -27,6 +27,8 @@ from retrieval.titles import TitleIndex
         ("NQ 71 nâng phụ cấp ưu đãi lên bao nhiêu %?", "percent", None),
         ("che do thai san duoc huong bao nhieu tien mot thang", "money", None),
         ("hoc phi mam non la bao nhieu", "money", None),
+        # the unit after "bao nhiêu" decides; "lương hưu" later names no sum asked for
+        ("dong bhxh bao nhieu nam thi duoc huong luong huu", "duration", None),
         ("can le trai phai bao nhieu mm", "measure", None),
         ("Giáo viên phải dạy bao nhiêu tiết một tuần?", "rate", "tiet"),
         ("Lớp dạy thêm tối đa mấy HS một lớp?", "rate", "hoc"),
