@@ -42,6 +42,17 @@ MAX_FOLLOWER_CHARS = 250  # the next sentence on the best one's line joins it up
 MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
 LIST_BONUS = 0.5  # what a list adds to its score when the question asks for a list
 _WORD = re.compile(r"\w+")
+# Articles on what a law covers and what its words mean ("Điều 4. Giải thích từ ngữ"): a
+# definition of "công đoàn cơ sở" shares every word of "công đoàn cơ sở có quyền gì" and
+# answers none of it.
+_DEFINITIONS = re.compile(
+    r"Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
+    re.IGNORECASE,
+)
+_ASKS_MEANING = re.compile(
+    r"(?<!\w)(?:la gi|la nhu the nao|la sao|hieu (?:la|nhu the nao)|nghia la|khai niem|"
+    r"dinh nghia|giai thich|pham vi|ap dung (?:doi voi|cho)|doi tuong)(?!\w)"
+)
 _DEADLINE = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?<!\w)(?:trước ngày|chậm nhất|đến hết|trước|hằng năm|"
     r"hằng quý|hằng tháng|thời hạn|trong thời hạn|ngày \d+ tháng)(?!\w)",
@@ -93,6 +104,7 @@ class _Source:
     section: str
     text: str
     rank: int
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,8 +132,9 @@ def _sources(group: DocumentGroup, passages: Mapping[int, Passage]) -> list[_Sou
         p = passages.get(quote.passage_id)
         texts = [unmarked(p.text)] if p is not None else [
             piece.strip() for piece in quote.text.split(ELLIPSIS) if piece.strip()]
-        out += [_Source(quote.document_id, quote.passage_id, quote.section, t, len(out) + n)
-                for n, t in enumerate(texts)]
+        context = p.context if p is not None else ""
+        out += [_Source(quote.document_id, quote.passage_id, quote.section, t, len(out) + n,
+                        context) for n, t in enumerate(texts)]
     return out
 
 
@@ -139,6 +152,9 @@ def _units(source: _Source, query: Query) -> list[_Unit]:
     heads = _headings(text)
     listing = LIST_BONUS if asks_for_list(query.bare) else 0.0
     out: list[_Unit] = []
+    if _DEFINITIONS.search(f"{source.context}\n{text[:120]}") and not _ASKS_MEANING.search(
+            query.bare):
+        return out  # what a law covers and what its words mean answer "là gì" questions only
     for i, (a, b) in enumerate(spans):
         if b - a < 20 or is_note(text[a:b]) or any(s <= a < e for s, e in heads):
             continue

@@ -211,3 +211,23 @@ def test_the_best_sentence_brings_the_short_one_after_it_on_its_line() -> None:
         {8: _passage(8, text)},
     )
     assert direct[0].text == text.split("\n")[0]
+
+
+DEFINITIONS = (
+    "Điều 4. Giải thích từ ngữ\n"
+    "2. Công đoàn cơ sở là tổ chức cơ sở của Công đoàn, tập hợp đoàn viên công đoàn trong một "
+    "hoặc một số cơ quan, tổ chức, doanh nghiệp."
+)
+RIGHTS = (
+    "Điều 10. Đại diện, bảo vệ quyền, lợi ích hợp pháp, chính đáng của người lao động\n"
+    "1. Hướng dẫn, tư vấn cho người lao động về quyền, nghĩa vụ của người lao động."
+)
+
+
+def test_a_definition_answers_what_a_word_means_only() -> None:
+    group = _group(_quote(1, DEFINITIONS, "Điều 4 > 2"), _quote(2, RIGHTS, "Điều 10"))
+    passages = {1: _passage(1, DEFINITIONS, "Điều 4 > 2"), 2: _passage(2, RIGHTS, "Điều 10")}
+    asked = direct_answer(parse_query("cong doan co so co quyen gi"), [group], passages)
+    assert asked and all("tập hợp đoàn viên" not in d.text for d in asked)
+    meaning = direct_answer(parse_query("công đoàn cơ sở là gì"), [group], passages)
+    assert any("tập hợp đoàn viên" in d.text for d in meaning)
