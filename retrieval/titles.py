@@ -162,8 +162,10 @@ class TitleIndex:
 
     def governing(self, question: str) -> set[int]:
         """Laws named after the question's subject: its first run of content words, up to the
-        function word that starts the predicate, at most five syllables ("Viên chức có được …",
-        "Mình là GV viên chức, …", "cbcc có được …")."""
+        function word that starts the predicate (at most five syllables), when it opens with
+        the law's name ("Viên chức có được …", "cbcc có được …", "Công đoàn cơ sở có quyền
+        gì"); a name further in ("Người tố cáo …", "GV viên chức …") is a modifier, not the
+        subject."""
         if self._governs_pattern is None:
             return set()
         subject: list[str] = []
@@ -173,7 +175,8 @@ class TitleIndex:
             if token:
                 subject.append(token)
         found: set[int] = set()
-        for m in self._governs_pattern.finditer(" ".join(subject)):
+        m = self._governs_pattern.match(" ".join(subject))
+        if m is not None:
             found |= self._governs[m.group(0)]
         return found
 
