@@ -128,6 +128,13 @@ _SCOPE_ARTICLE = re.compile(
     r"^\s*Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
     re.IGNORECASE,
 )
+# Parts that state goals, views, principles or criteria ("1. Mục tiêu", "2.1. Nguyên tắc",
+# "2.2. Tiêu chí"): a sentence there without a party of its own says what is wanted, it gives
+# the addressee no work ("Bảo đảm quyền học tập và cơ hội tiếp cận giáo dục;").
+_FRAMING_PART = re.compile(
+    r"(?:^|>\s*)(?:[\dIVXLC]+(?:\.\d+)*\.?\s+|[a-zđ]\)\s*)?"
+    r"(?:mục tiêu|mục đích|quan điểm|nguyên tắc|tiêu chí)(?!\w)"
+)
 # The enacting formula of a preamble ("Chính phủ ban hành Nghị quyết về …", "Bộ trưởng … ban
 # hành Thông tư quy định …"): the text itself, not work it assigns.
 _ENACTING = re.compile(
@@ -375,6 +382,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
             continue
         if p.section != section:
             section, current = p.section, None
+        framing = bool(_FRAMING_PART.search(folded_view(p.heading or "")))
         text = p.text
         if _SCOPE_ARTICLE.match(text):
             continue
@@ -393,7 +401,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
                 actor, is_duty = _actor_of(text, folded, clause)
                 if actor:
                     current = actor
-                if not is_duty:
+                if not is_duty or (framing and actor is None):
                     continue
                 name = actor or current or fallback
                 key = actor_key(name)

@@ -333,3 +333,16 @@ def test_a_party_described_by_what_it_is_doing_still_has_its_duty() -> None:
     assert [d.actor for d in duties] == [
         "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ"
     ]
+
+
+def test_principles_and_criteria_without_a_party_are_no_duties() -> None:
+    doc, passages = _synthetic(
+        "a) Bảo đảm quyền học tập và cơ hội tiếp cận giáo dục;\n\n"
+        "Ủy ban nhân dân cấp tỉnh rà soát, sắp xếp các trường trước ngày 30/9/2026.\n\n"
+        "Hoàn thành việc rà soát, đánh giá dữ liệu hiện trạng trước ngày 30/7/2026."
+    )
+    passages[0].heading = "2. Nguyên tắc, tiêu chí sắp xếp > 2.1. Nguyên tắc"
+    passages[1].heading = "2. Nguyên tắc, tiêu chí sắp xếp > 2.2. Tiêu chí"
+    passages[2].heading = "3. Tổ chức thực hiện"
+    duties = extract_duties(doc, passages)
+    assert [d.action[:20] for d in duties] == ["Ủy ban nhân dân cấp ", "Hoàn thành việc rà s"]
