@@ -61,14 +61,15 @@ _CUE_RE = re.compile(
     r"chủ trì|phối hợp|tham mưu|xây dựng|tổ chức|chỉ đạo|triển khai|thực hiện|hướng dẫn|"
     r"báo cáo|kiểm tra|rà soát|ban hành|bảo đảm|đảm bảo|quán triệt|bố trí|cập nhật|khẩn trương|"
     r"hỗ trợ|tăng cường|không để|nghiêm cấm|hoàn thành|lưu ý|sử dụng|xác định|ưu tiên|gửi|nộp|"
-    r"cử|tổng hợp|đăng ký|chuẩn bị|theo dõi|giám sát|phổ biến|tuyên truyền|chủ động)(?!\w)"
+    r"cử|tổng hợp|đăng ký|chuẩn bị|theo dõi|giám sát|phổ biến|tuyên truyền|chủ động|"
+    r"quản lý|quản lí|thiết lập|tiếp nhận|xử lý|xử lí|công khai|giải quyết)(?!\w)"
 )
 _REQUEST_RE = re.compile(
     r"(?<!\w)(?:trân trọng |kính |tiếp tục )?(?:đề nghị|yêu cầu|giao cho|giao)\s+"
 )
 # Openers that carry no meaning for the subject ("Còn", "Đồng thời,", list markers).
 _LEAD_RE = re.compile(
-    r"^(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)?"
+    r"^(?:[-+•*–]\s*|(?:\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*(?:\[\d{1,3}\]\s*)?)?"
     r"(?:(?:còn|đồng thời|ngoài ra|cùng với đó|mặt khác|theo đó|bên cạnh đó|sau đó|trong đó|"
     r"vì vậy|do đó|do vậy|để thực hiện các nội dung trên|để thực hiện nội dung trên)\s*,?\s*)*"
 )

@@ -346,3 +346,15 @@ def test_principles_and_criteria_without_a_party_are_no_duties() -> None:
     passages[2].heading = "3. Tổ chức thực hiện"
     duties = extract_duties(doc, passages)
     assert [d.action[:20] for d in duties] == ["Ủy ban nhân dân cấp ", "Hoàn thành việc rà s"]
+
+
+def test_an_item_number_with_a_footnote_mark_keeps_its_duty() -> None:
+    doc, passages = _synthetic(
+        "Điều 13. Trách nhiệm của Hiệu trưởng\n"
+        "1. Tổ chức việc dạy thêm, học thêm trong nhà trường theo quy định.\n"
+        "4.[11] Thiết lập và công khai số điện thoại đường dây nóng trên trang thông tin điện tử "
+        "của nhà trường; kịp thời nhắc nhở, chấn chỉnh, xử lí theo thẩm quyền."
+    )
+    duties = extract_duties(doc, passages)
+    assert any(d.action.startswith("4.[11] Thiết lập và công khai") and d.actor == "Hiệu trưởng"
+               for d in duties)
