@@ -293,7 +293,7 @@ def _obligation_blocks(
     one_source = len(number_of) == 1 and all(ob.document_id in number_of for ob in obligations)
     blocks = [Block("<b>✅ Ai phải làm gì</b>")]
     for name, items in by_key.values():
-        lines = [f"<b>▪ {esc(name)}</b>"]
+        lines = [f"<b>▪ {esc(name[:1].upper() + name[1:])}</b>"]  # a party taken mid-sentence
         for ob in items:
             line = f"– “{esc(compact_references(unmarked(ob.action)))}”"  # no "[5]" beside [1]
             if ob.deadline:
