@@ -48,8 +48,8 @@ _VERBS = sorted(
     duy trì|thiết lập|lưu ý|nâng cao|đẩy mạnh|huy động|chuẩn bị|cung cấp|tổng hợp|theo dõi|
     phân công|xác định|thống nhất|quản lý|sử dụng|khai thác|phát huy|ưu tiên|rà soát|lập|
     tập trung|phổ biến|vận động|chăm lo|kịp thời|thường xuyên|không để|không được|nghiêm cấm|
-    hoàn thành|hoàn thiện|ký kết|tạo điều kiện|chỉ đạo|giao|
-    lãnh đạo""".replace("\n", "").split("|"),
+    hoàn thành|hoàn thiện|ký kết|tạo điều kiện|chỉ đạo|giao|quản lí|tiếp nhận|xử lý|xử lí|
+    công khai|giải quyết|lãnh đạo""".replace("\n", "").split("|"),
     key=len,
     reverse=True,
 )
@@ -144,7 +144,10 @@ _ENACTING = re.compile(
     re.IGNORECASE,
 )
 # "Sở GD&ĐT hướng dẫn tổ chức Hội thi … như sau:": a lead-in; its items are the duties.
-_LEAD_IN = re.compile(r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung)\s*:\s*$")
+_LEAD_IN = re.compile(
+    r"(?:như sau|sau đây|cụ thể|gồm|bao gồm|các nội dung|(?:yêu cầu|nội dung|việc|điều kiện|"
+    r"nhiệm vụ|quy định|trường hợp)\s+sau)\s*:\s*$"
+)
 # Adverbs that open an unnamed party's duty before its verb ("- Trực tiếp lãnh đạo, chỉ đạo …").
 _MANNER_ONLY = re.compile(
     r"(?:(?:trực tiếp|thường xuyên|tích cực|định kỳ|sâu sát|quyết liệt|kịp thời)\s*,?\s*)+"

@@ -358,3 +358,12 @@ def test_an_item_number_with_a_footnote_mark_keeps_its_duty() -> None:
     duties = extract_duties(doc, passages)
     assert any(d.action.startswith("4.[11] Thiết lập và công khai") and d.actor == "Hiệu trưởng"
                for d in duties)
+
+
+def test_a_lead_in_to_a_list_of_requirements_is_no_duty() -> None:
+    doc, passages = _synthetic(
+        "1. Tổ chức hoặc cá nhân tổ chức hoạt động dạy thêm có thu tiền của học sinh phải thực "
+        "hiện các yêu cầu sau:\n\n"
+        "a) Đăng kí kinh doanh theo quy định của pháp luật;"
+    )
+    assert all("các yêu cầu sau" not in d.action for d in extract_duties(doc, passages))
