@@ -252,15 +252,15 @@ def actor_words(text: str, key: str | None) -> str | None:
     key's words with the question's own diacritics when typed with them."""
     if not key:
         return None
-    folded = fold(text)
     words = key.split()
-    tokens = re.findall(r"\w+", folded)
-    bare = [strip_diacritics(t) for t in tokens]
-    for i in range(len(bare) - len(words) + 1):
-        if bare[i : i + len(words)] == words:
-            return " ".join(tokens[i : i + len(words)])
-    expanded = " ".join(w for w in (question_tokens(text)) if w)
-    return expanded if strip_diacritics(expanded) == key else key
+    # as typed, then with its abbreviations spelt out ("GV dạy thêm ở …": "giáo viên dạy thêm ở")
+    for tokens in (re.findall(r"\w+", fold(text)),
+                   [w for w in question_tokens(text, stop=frozenset()) if w]):
+        bare = [strip_diacritics(t) for t in tokens]
+        for i in range(len(bare) - len(words) + 1):
+            if bare[i : i + len(words)] == words:
+                return " ".join(tokens[i : i + len(words)])
+    return key
 
 
 def _topic(text: str, actor: str | None) -> frozenset[str]:

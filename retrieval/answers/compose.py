@@ -349,7 +349,8 @@ def unassigned_actor(query: Query, obligations: Sequence[Obligation]) -> str | N
         return None
     if any(actors_match(query.actor, actor_key(ob.actor)) for ob in obligations):
         return None
-    return actor_words(query.text, query.actor)
+    # a question typed without diacritics names the party with them as restored for it
+    return actor_words(query.restored or query.text, query.actor)
 
 
 def tips(query: Query) -> list[str]:

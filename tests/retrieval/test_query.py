@@ -111,3 +111,12 @@ def test_colloquial_particles_are_no_topic_words() -> None:
     assert not {"hay", "hẳn", "ạ", "thưa"} & set(words)
     # without diacritics "han" is also "hạn" (a deadline): it stays a word
     assert "han" in parse_query("han chot nop bao cao").evidence_words
+
+
+def test_the_party_asked_about_reads_as_people_write_it() -> None:
+    from retrieval.query import actor_words
+
+    query = parse_query("GV dạy thêm ở trung tâm bên ngoài phải báo cáo HT những gì?")
+    assert actor_words(query.text, query.actor) == "giáo viên dạy thêm ở trung tâm bên ngoài"
+    query = parse_query("HT phải làm gì")
+    assert actor_words(query.text, query.actor) == "hiệu trưởng"
