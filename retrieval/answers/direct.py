@@ -25,6 +25,7 @@ from retrieval.answers.header import HEADER_PARTS, header_kind, header_lines
 from retrieval.answers.model import DirectSentence, DocumentGroup
 from retrieval.answers.quoting import (
     ELLIPSIS,
+    SCOPE_ARTICLE,
     Span,
     clause_spans,
     is_note,
@@ -42,13 +43,8 @@ MAX_FOLLOWER_CHARS = 250  # the next sentence on the best one's line joins it up
 MAX_ITEM_CHARS = 160  # a longer list item shows its first ";" clause
 LIST_BONUS = 0.5  # what a list adds to its score when the question asks for a list
 _WORD = re.compile(r"\w+")
-# Articles on what a law covers and what its words mean ("Điều 4. Giải thích từ ngữ"): a
-# definition of "công đoàn cơ sở" shares every word of "công đoàn cơ sở có quyền gì" and
-# answers none of it.
-_DEFINITIONS = re.compile(
-    r"Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
-    re.IGNORECASE,
-)
+# a question about what a word means or whom a text covers, the one a scope article answers
+# (a definition of "công đoàn cơ sở" shares every word of "công đoàn cơ sở có quyền gì")
 _ASKS_MEANING = re.compile(
     r"(?<!\w)(?:la gi|la nhu the nao|la sao|hieu (?:la|nhu the nao)|nghia la|khai niem|"
     r"dinh nghia|giai thich|pham vi|ap dung (?:doi voi|cho)|doi tuong)(?!\w)"
@@ -152,7 +148,7 @@ def _units(source: _Source, query: Query) -> list[_Unit]:
     heads = _headings(text)
     listing = LIST_BONUS if asks_for_list(query.bare) else 0.0
     out: list[_Unit] = []
-    if _DEFINITIONS.search(f"{source.context}\n{text[:120]}") and not _ASKS_MEANING.search(
+    if SCOPE_ARTICLE.search(f"{source.context}\n{text[:120]}") and not _ASKS_MEANING.search(
             query.bare):
         return out  # what a law covers and what its words mean answer "là gì" questions only
     for i, (a, b) in enumerate(spans):

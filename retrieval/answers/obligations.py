@@ -25,6 +25,7 @@ from corpus.models import Document, Passage
 from corpus.text import bare_view, folded_view
 from retrieval.answers.quoting import (
     ELLIPSIS,
+    SCOPE_ARTICLE,
     Span,
     clause_spans,
     clipped_end,
@@ -122,12 +123,6 @@ _DEFINES = re.compile(r"(?<!\w)(?:là|có thể|gồm|bao gồm)(?!\w)")
 # Goals, purposes and principles state what is wanted, not who must do it.
 _GOAL_START = re.compile(
     r"^(?:mục tiêu|mục đích|nhằm|phấn đấu|quan điểm|nguyên tắc|yêu cầu\s*:|ý nghĩa)(?!\w)"
-)
-# Articles that say whom a legal text covers and what its words mean: "Nghị quyết này áp dụng
-# đối với: 1. Các cơ sở giáo dục … thực hiện sắp xếp." names parties, it gives them no work.
-_SCOPE_ARTICLE = re.compile(
-    r"^\s*Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
-    re.IGNORECASE,
 )
 # Parts that state goals, views, principles or criteria ("1. Mục tiêu", "2.1. Nguyên tắc",
 # "2.2. Tiêu chí"): a sentence there without a party of its own says what is wanted, it gives
@@ -388,7 +383,7 @@ def extract_duties(doc: Document, passages: Sequence[Passage]) -> list[Duty]:
             section, current = p.section, None
         framing = bool(_FRAMING_PART.search(folded_view(p.heading or "")))
         text = p.text
-        if _SCOPE_ARTICLE.match(text):
+        if SCOPE_ARTICLE.match(text.lstrip()):  # "Nghị quyết này áp dụng đối với: …"
             continue
         folded = folded_view(text)
         for sentence in sentence_spans(text):

@@ -261,6 +261,14 @@ def term_score(text: str, terms: Sequence[str]) -> int:
     return sum(1 for t in {bare_view(t) for t in terms} if t in words)
 
 
+# Articles that say whom a legal text covers and what its words mean ("Điều 4. Giải thích từ
+# ngữ"): they name parties and terms, they assign no work and answer no question but "là gì".
+SCOPE_ARTICLE = re.compile(
+    r"Điều\s+\d+\w?\s*[.:]?\s*(?:Phạm vi điều chỉnh|Đối tượng áp dụng|Giải thích từ ngữ)",
+    re.IGNORECASE,
+)
+
+
 # What a sentence scores beyond the question's words it holds (see trim_quote).
 SentenceBonus = Callable[[str], float]
 
