@@ -186,31 +186,35 @@ def _source_blocks(answer: Answer, shown: Sequence[str], room: int) -> list[Bloc
 
 def _fill(docs: Sequence[tuple[str, list[str]]], room: int) -> tuple[list[str], list[str]]:
     """The parts of the first message's sources: the first document whole, then the others
-    quote by quote while they fit in ``room``; the rest for a second message, where a document
-    cut between two of its quotes is named again."""
+    quote by quote while they fit in ``room`` (a citation line only with a quote of it, or
+    alone when it has none); the rest for a second message, where a document cut between two
+    of its quotes is named again."""
     first: list[str] = []
     rest: list[str] = []
+    used = 0
     for n, (line, quotes) in enumerate(docs):
-        taken = len(quotes) if n == 0 else _fitting(line, quotes, first, room)
-        if rest or not (n == 0 or taken or (not quotes and _fitting(line, [""], first, room))):
-            rest.append("\n\n".join([line, *quotes]))
-            continue
-        first += [line, *quotes[:taken]]
-        if taken < len(quotes):
-            rest.append("\n\n".join([f"{line} <i>(tiếp)</i>", *quotes[taken:]]))
+        parts = [line, *quotes]
+        if not rest:
+            taken = len(parts) if n == 0 else _fitting(parts, room - used)
+            if taken == 1 and quotes:
+                taken = 0
+            first += parts[:taken]
+            used += sum(utf16_len(p) + 2 for p in parts[:taken])
+            if taken == len(parts):
+                continue
+            parts = [f"{line} <i>(tiếp)</i>", *parts[taken:]] if taken else parts
+        rest.append("\n\n".join(parts))
     return first, rest
 
 
-def _fitting(line: str, quotes: Sequence[str], first: Sequence[str], room: int) -> int:
-    """How many of a document's ``quotes`` fit, under its citation ``line``, after ``first``."""
-    used = sum(utf16_len(p) + 2 for p in first) + utf16_len(line) + 2
-    taken = 0
-    for quote in quotes:
-        used += utf16_len(quote) + 2
+def _fitting(parts: Sequence[str], room: int) -> int:
+    """How many of ``parts``, from the first, fit in ``room``."""
+    used = 0
+    for n, part in enumerate(parts):
+        used += utf16_len(part) + 2
         if used > room:
-            break
-        taken += 1
-    return taken
+            return n
+    return len(parts)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
