@@ -54,13 +54,13 @@ def answer_duties(
             break
         doc_hits = order.get(doc_id, [])
         passages = reading.store.passages_of(doc_id)
-        ranked = _ranked_duties(doc, passages, doc_hits, query, further=rank > 0,
-                                section=(sections or {}).get(doc_id))
+        part = (sections or {}).get(doc_id)
+        ranked = _ranked_duties(doc, passages, doc_hits, query, further=rank > 0, section=part)
         picked = _pick(ranked, max_passages=max(max_quotes, 2),
                        limit=min(MAX_OBLIGATIONS_PER_DOCUMENT, MAX_OBLIGATIONS - total),
                        chars=DUTY_CHARS - used)
         if picked:
-            out[doc_id] = _grouped_by_actor(picked, (sections or {}).get(doc_id))
+            out[doc_id] = _grouped_by_actor(picked, part)
             total += len(picked)
             used += sum(len(compact_references(d.action)) for d in picked)
         by_id = {p.id: p for p in passages if p.id is not None}
