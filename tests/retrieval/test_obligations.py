@@ -160,6 +160,15 @@ def test_actors_match_and_ranking(seeded_store: CorpusStore) -> None:
     assert ranked[0].actor == "Sở GD&ĐT Hà Nội" and "kinh phí" in ranked[0].action
 
 
+def _actors(text: str) -> list[str]:
+    """The parties of the duties read from ``text`` (one passage a paragraph), each duty
+    checked verbatim against its passage."""
+    doc, passages = _synthetic(text)
+    duties = extract_duties(doc, passages)
+    _verbatim(duties, passages)
+    return [d.actor for d in duties]
+
+
 def _synthetic(text: str) -> tuple[Document, list[Passage]]:
     doc = Document(id=1, title="Công văn thử", text=text, recipients=[])
     passages = [Passage(id=10 + i, document_id=1, ordinal=i, section="", text=part,
@@ -254,15 +263,12 @@ def test_a_principal_is_the_head_of_a_unit() -> None:
 
 
 def test_an_article_title_naming_a_party_addresses_its_clauses() -> None:
-    doc, passages = _synthetic(
+    assert _actors(
         "Điều 12. Trách nhiệm của Ủy ban nhân dân cấp xã[9]\n1. Chịu trách nhiệm quản lí hoạt "
         "động dạy thêm, học thêm trên địa bàn.\n2. Hướng dẫn, kiểm tra việc thực hiện quy định "
         "về dạy thêm, học thêm.\n\nĐiều 13. Trách nhiệm của Hiệu trưởng\n1. Tổ chức việc dạy "
         "thêm, học thêm trong nhà trường theo quy định."
-    )
-    duties = extract_duties(doc, passages)
-    _verbatim(duties, passages)
-    assert [d.actor for d in duties] == [
+    ) == [
         "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân cấp xã", "Hiệu trưởng"
     ]
 
@@ -282,24 +288,18 @@ def test_a_heading_asking_a_party_addresses_the_items_under_it() -> None:
 
 
 def test_an_item_opening_with_an_adverb_is_a_duty_of_the_heading_party() -> None:
-    doc, passages = _synthetic(
+    assert _actors(
         "3. Trách nhiệm tổ chức thực hiện\na) Ủy ban nhân dân cấp xã\n- Trực tiếp lãnh đạo, "
         "chỉ đạo việc sắp xếp điểm trường lẻ trên địa bàn.\n- Thường xuyên kiểm tra, đôn đốc "
         "các trường."
-    )
-    duties = extract_duties(doc, passages)
-    _verbatim(duties, passages)
-    assert [d.actor for d in duties] == ["Ủy ban nhân dân cấp xã"] * 2
+    ) == ["Ủy ban nhân dân cấp xã"] * 2
 
 
 def test_the_party_after_a_basis_clause_is_the_subject() -> None:
-    doc, passages = _synthetic(
+    assert _actors(
         "Trên cơ sở danh sách lớp đã được phê duyệt, hiệu trưởng có trách nhiệm phân công giáo "
         "viên chủ nhiệm trước ngày 15/8/2027."
-    )
-    duties = extract_duties(doc, passages)
-    _verbatim(duties, passages)
-    assert [d.actor for d in duties] == ["Hiệu trưởng"]
+    ) == ["Hiệu trưởng"]
 
 
 def test_a_principal_of_the_new_school_is_not_the_head_of_the_old_one() -> None:
@@ -324,13 +324,10 @@ def test_a_long_basis_clause_is_left_out_of_the_quoted_duty() -> None:
 
 
 def test_a_party_described_by_what_it_is_doing_still_has_its_duty() -> None:
-    doc, passages = _synthetic(
+    assert _actors(
         "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ phải báo cáo với "
         "Hiệu trưởng về thời gian tham gia.\n\nCác trường đã triển khai sổ điểm điện tử."
-    )
-    duties = extract_duties(doc, passages)
-    _verbatim(duties, passages)
-    assert [d.actor for d in duties] == [
+    ) == [
         "Giáo viên đang công tác tại trường khi tham gia bồi dưỡng ngoài giờ"
     ]
 
