@@ -465,7 +465,7 @@ def asked_slot(bare: str) -> Slot | None:
     return None
 
 
-def _pairs(tokens: Sequence[str | None]) -> set[tuple[str, str]]:
+def word_pairs(tokens: Sequence[str | None]) -> set[tuple[str, str]]:
     """Adjacent syllables of ``tokens``, never across a gap (None) nor two numbers."""
     return {(a, b) for a, b in itertools.pairwise(tokens)
             if a and b and not (a.isdigit() and b.isdigit())}
@@ -524,7 +524,7 @@ class Query:
     @property
     def content_pairs(self) -> set[tuple[str, str]]:
         """Adjacent content syllables ("đèn đỏ"), never across a stop word."""
-        return _pairs(self.tokens)
+        return word_pairs(self.tokens)
 
     @property
     def evidence_words(self) -> list[str]:
@@ -534,7 +534,7 @@ class Query:
     @property
     def evidence_pairs(self) -> set[tuple[str, str]]:
         """Adjacent :attr:`evidence_words`, never across a stop word or a question word."""
-        return _pairs(self.evidence_tokens)
+        return word_pairs(self.evidence_tokens)
 
     def __bool__(self) -> bool:
         return bool(self.text)

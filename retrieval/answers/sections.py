@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from corpus.models import Passage
 from corpus.text import bare_view
 from retrieval.answers.quoting import ELLIPSIS
-from retrieval.query import REQUEST_WORDS, Query, question_tokens
+from retrieval.query import REQUEST_WORDS, Query, question_tokens, word_pairs
 
 TRAIL_SEPARATOR = " > "
 # a heading of fewer words ("Điều 26. Giáo viên", "Nhiệm vụ") says who or what a question is
@@ -75,10 +75,6 @@ def heading_tokens(heading: str) -> list[str | None]:
     return question_tokens(body, accented=True, stop=HEADING_GLUE)
 
 
-def _pairs(tokens: Sequence[str | None]) -> set[tuple[str, str]]:
-    return {(a, b) for a, b in itertools.pairwise(tokens) if a and b}
-
-
 def named_words(question: Sequence[str], heading: str, accented: bool = True) -> int:
     """How many words of ``heading`` a question (all its syllables, abbreviations expanded,
     typed with diacritics or not: ``accented``) names it by; 0 when it does not name it."""
@@ -88,7 +84,7 @@ def named_words(question: Sequence[str], heading: str, accented: bool = True) ->
     words = {t for t in tokens if t}
     if len(words) < MIN_WORDS or not {w for w in words if bare_view(w) not in REQUEST_WORDS}:
         return 0
-    if words <= set(question) and _pairs(tokens) <= set(itertools.pairwise(question)):
+    if words <= set(question) and word_pairs(tokens) <= set(itertools.pairwise(question)):
         return len(words)
     return 0
 
